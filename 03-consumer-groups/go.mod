@@ -1,0 +1,3 @@
+module github.com/streams-workshop/03-consumer-groups
+
+go 1.26.0

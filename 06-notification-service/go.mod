@@ -1,0 +1,3 @@
+module github.com/streams-workshop/06-notification-service
+
+go 1.26.0

@@ -1,0 +1,87 @@
+// Command redis runs an embedded Redis (miniredis) for the workshop, so that a
+// learner with nothing but Go can follow every lesson.
+//
+//	go run ./scripts/redis            listen where REDIS_URL points (localhost:6379)
+//	go run ./scripts/redis -addr :7000
+//
+// Data lives in memory only and is gone when it stops. When a Redis already
+// answers at the address, it says so and exits 0: there is nothing to do.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/fatih/color"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/cli"
+	"github.com/streams-workshop/scripts/redisconn"
+)
+
+func main() { cli.Main("redis", run) }
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags := cli.Flags("redis", "go run ./scripts/redis [-addr host:port]",
+		"Runs an embedded Redis (miniredis) for the workshop. Data lives in memory only.\n"+
+			"It speaks enough of Redis for every lesson; use redis-server to see the real thing.", stderr)
+	addr := flags.String("addr", "", "host:port to listen on (default: the host:port of REDIS_URL, else "+redisconn.DefaultAddr+")")
+	readyFile := flags.String("ready-file", "", "write the address to this file once listening (for tests)")
+	if err := cli.Parse(flags, args); err != nil {
+		return err
+	}
+	if *addr == "" {
+		target, err := redisconn.FromEnv(getenv)
+		if err != nil {
+			return err
+		}
+		if target.Cluster() || target.TLS {
+			return errors.New("REDIS_URL names a cluster or TLS: the embedded Redis serves neither; pass -addr host:port")
+		}
+		*addr = target.Addrs[0]
+	}
+
+	if answersPing(ctx, *addr) {
+		fmt.Fprintf(stdout, "A Redis already answers at %s: use it, there is nothing to start.\n", *addr)
+		return nil
+	}
+
+	server := miniredis.NewMiniRedis()
+	if err := server.StartAddr(*addr); err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	defer server.Close()
+
+	color.New(color.FgGreen, color.Bold).Fprintf(stdout, "Embedded Redis listening on %s\n", server.Addr())
+	fmt.Fprintln(stdout, "Data lives in memory only: it is gone when this stops. Press Ctrl-C to stop.")
+	if *readyFile != "" {
+		if err := os.WriteFile(*readyFile, []byte(server.Addr()+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "Stopped.")
+	return nil
+}
+
+// answersPing reports whether some Redis (real or embedded) already serves addr.
+func answersPing(ctx context.Context, addr string) bool {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	conn.Close()
+	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DisableIdentity: true})
+	defer client.Close()
+	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	err = client.Ping(pingCtx).Err()
+	// A server that wants a password is still a Redis.
+	return err == nil || redisconn.IsAuthError(err)
+}
