@@ -1,0 +1,169 @@
+// Package events is the contract between the services: stream and group
+// names, and the fields of each event. It is wire-compatible with the Spring
+// services of the tutorial: every field value is a string, as
+// StringRedisTemplate writes it.
+package events
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Streams and groups, as in the tutorial.
+const (
+	OrderStream   = "order-events"
+	PaymentStream = "payment-events"
+
+	PaymentGroup      = "payment-service-group"
+	NotificationGroup = "notification-service-group"
+
+	DefaultConsumer = "instance-1"
+)
+
+// DeadLetterStream names the stream where a group's poison events go:
+// order-events:dlq:payment-service-group, for example. One per stream and
+// group, so that each service owns its own dead letters.
+func DeadLetterStream(stream, group string) string {
+	return stream + ":dlq:" + group
+}
+
+// Limits on order fields. They keep a stream entry small and printable.
+const (
+	MaxIDLength = 64
+	MaxPrice    = 1_000_000_000
+)
+
+// Order is an order-events entry.
+type Order struct {
+	OrderID   string `json:"orderId"`
+	UserID    string `json:"userId"`
+	ProductID string `json:"productId"`
+	Price     string `json:"price"`
+}
+
+// Payment is a payment-events entry.
+type Payment struct {
+	OrderID          string `json:"orderId"`
+	UserID           string `json:"userId"`
+	ProductID        string `json:"productId"`
+	Price            string `json:"price"`
+	PaymentProcessID string `json:"paymentProcessId"`
+}
+
+// ValidateOrder checks the fields a client sends. The error says which field
+// is wrong and why, in one line fit for an HTTP 400 body.
+func ValidateOrder(userID, productID, price string) error {
+	if err := validateID("userId", userID); err != nil {
+		return err
+	}
+	if err := validateID("productId", productID); err != nil {
+		return err
+	}
+	return validatePrice(price)
+}
+
+func validateID(name, value string) error {
+	switch {
+	case value == "":
+		return fmt.Errorf("%s is required", name)
+	case len(value) > MaxIDLength:
+		return fmt.Errorf("%s is longer than %d bytes", name, MaxIDLength)
+	case !utf8.ValidString(value):
+		return fmt.Errorf("%s is not valid UTF-8", name)
+	}
+	for _, r := range value {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return fmt.Errorf("%s must be printable, without spaces", name)
+		}
+	}
+	return nil
+}
+
+// validatePrice accepts a decimal number greater than 0 with at most two
+// decimals, such as 5000 or 12.50: a price in the currency's main unit.
+func validatePrice(price string) error {
+	if price == "" {
+		return errors.New("price is required")
+	}
+	whole, frac, hasFrac := strings.Cut(price, ".")
+	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || len(frac) > 2 || !allDigits(frac))) {
+		return errors.New("price must be a decimal number such as 5000 or 12.50")
+	}
+	value, err := strconv.ParseFloat(price, 64)
+	if err != nil || value <= 0 {
+		return errors.New("price must be greater than 0")
+	}
+	if value > MaxPrice {
+		return fmt.Errorf("price must be at most %d", MaxPrice)
+	}
+	return nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Fields returns the order as XADD field-value pairs, in the tutorial's order.
+func (o Order) Fields() []string {
+	return []string{"userId", o.UserID, "productId", o.ProductID, "price", o.Price, "orderId", o.OrderID}
+}
+
+// Fields returns the payment as XADD field-value pairs.
+func (p Payment) Fields() []string {
+	return []string{"userId", p.UserID, "productId", p.ProductID, "price", p.Price,
+		"paymentProcessId", p.PaymentProcessID, "orderId", p.OrderID}
+}
+
+// ParseOrder decodes an order-events entry. An entry without orderId, as the
+// Spring OrderService writes it, takes the entry ID as its orderId.
+func ParseOrder(entryID string, values map[string]any) (Order, error) {
+	o := Order{
+		OrderID:   str(values, "orderId"),
+		UserID:    str(values, "userId"),
+		ProductID: str(values, "productId"),
+		Price:     str(values, "price"),
+	}
+	if o.OrderID == "" {
+		o.OrderID = entryID
+	}
+	if err := ValidateOrder(o.UserID, o.ProductID, o.Price); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// ParsePayment decodes a payment-events entry.
+func ParsePayment(entryID string, values map[string]any) (Payment, error) {
+	p := Payment{
+		OrderID:          str(values, "orderId"),
+		UserID:           str(values, "userId"),
+		ProductID:        str(values, "productId"),
+		Price:            str(values, "price"),
+		PaymentProcessID: str(values, "paymentProcessId"),
+	}
+	if p.OrderID == "" {
+		p.OrderID = entryID
+	}
+	if p.UserID == "" {
+		return p, errors.New("userId is required")
+	}
+	if p.PaymentProcessID == "" {
+		return p, errors.New("paymentProcessId is required")
+	}
+	return p, nil
+}
+
+// str reads a field as a string; go-redis gives field values as strings.
+func str(values map[string]any, key string) string {
+	s, _ := values[key].(string)
+	return s
+}
