@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 )
 
@@ -70,4 +72,18 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // Error writes a one-line JSON error: {"error": "..."}.
 func Error(w http.ResponseWriter, status int, msg string) {
 	JSON(w, status, map[string]string{"error": msg})
+}
+
+// ReadyFile returns a ready callback for Serve that writes "<pid> <address>"
+// to path, or nil when path is empty. Tests wait for the file instead of
+// sleeping, and read the pid from it to send signals.
+func ReadyFile(path string, log *slog.Logger) func(net.Addr) {
+	if path == "" {
+		return nil
+	}
+	return func(addr net.Addr) {
+		if err := os.WriteFile(path, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), addr)), 0o644); err != nil {
+			log.Error("cannot write READY_FILE", "path", path, "err", err)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -153,6 +154,8 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 			TLSConfig:       tlsConfig,
 			DialTimeout:     dialTimeout,
 			DisableIdentity: true,
+			// See the single-server case below.
+			ContextTimeoutEnabled: true,
 		}), nil
 	}
 	return redis.NewClient(&redis.Options{
@@ -164,6 +167,10 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 		DialTimeout: dialTimeout,
 		// CLIENT SETINFO is noise in MONITOR output during class, and old servers reject it.
 		DisableIdentity: true,
+		// Without it, go-redis ignores a context's deadline on socket reads and
+		// waits its own ReadTimeout (5s) for a server that hangs. With it, a
+		// deadline bounds the command; a context without one changes nothing.
+		ContextTimeoutEnabled: true,
 	}), nil
 }
 
@@ -214,3 +221,14 @@ func Connect(ctx context.Context, getenv func(string) string) (redis.UniversalCl
 	}
 	return client, t, nil
 }
+
+// debugLogger sends go-redis's own log lines (a failed dial, retried on every
+// try) to slog at debug level. The programs report an outage once themselves;
+// the library repeating it on every retry would bury that line.
+type debugLogger struct{}
+
+func (debugLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
+}
+
+func init() { redis.SetLogger(debugLogger{}) }

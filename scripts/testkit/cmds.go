@@ -36,7 +36,7 @@ const pollEvery = 25 * time.Millisecond
 //	waithttp URL [STATUS]          wait until GET URL answers STATUS (200)
 //	http [-type T] METHOD URL [BODY]  send a request, print `status N` and the body
 //	server stop|start|restart      stop the test's Redis, start it again (empty), or both
-//	signal TERM|INT|KILL PIDFILE   send a signal to the process whose pid is in PIDFILE
+//	signal SIG PIDFILE             send SIG (TERM, INT, KILL, STOP, CONT) to the pid in PIDFILE
 func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"redis":       cmdRedis,
@@ -304,9 +304,14 @@ func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
 
 func cmdSignal(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 || neg {
-		ts.Fatalf("usage: signal TERM|INT|KILL PIDFILE")
+		ts.Fatalf("usage: signal TERM|INT|KILL|STOP|CONT PIDFILE")
 	}
-	signals := map[string]syscall.Signal{"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "KILL": syscall.SIGKILL}
+	signals := map[string]syscall.Signal{
+		"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "KILL": syscall.SIGKILL,
+		// STOP freezes a process without killing it, as a long GC pause or a stuck
+		// call would; CONT wakes it.
+		"STOP": syscall.SIGSTOP, "CONT": syscall.SIGCONT,
+	}
 	sig, ok := signals[args[0]]
 	if !ok {
 		ts.Fatalf("unknown signal %q", args[0])

@@ -194,8 +194,10 @@ func (s *Server) Stop() {
 // without persistence does.
 func (s *Server) StartAgain() error {
 	if s.mini != nil {
-		s.mini.FlushAll()
-		return s.mini.Restart()
+		// A new instance, not mini.Restart: a closed Miniredis keeps its
+		// context cancelled, and its blocking reads then never answer.
+		s.mini = miniredis.NewMiniRedis()
+		return s.mini.StartAddr(s.addr)
 	}
 	return s.startReal()
 }

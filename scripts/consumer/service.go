@@ -1,0 +1,164 @@
+package consumer
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/httpserve"
+)
+
+// Settings are what a consumer service reads from its environment.
+type Settings struct {
+	Consumer      string        // CONSUMER_NAME, default instance-1
+	ClaimMinIdle  time.Duration // CLAIM_MIN_IDLE, a Go duration, default 30s
+	MaxDeliveries int64         // MAX_DELIVERIES, default 5
+	BatchSize     int64         // BATCH_SIZE, entries per read, default 100
+	Port          string        // PORT
+	ReadyFile     string        // READY_FILE, for tests
+}
+
+// EnvHelp documents the variables SettingsFromEnv reads, for -h.
+const EnvHelp = `  CONSUMER_NAME   this instance's name in the group (default instance-1); give
+                  each instance its own to scale out
+  CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
+                  it over with XAUTOCLAIM, a Go duration (default 30s)
+  MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default 5)
+  BATCH_SIZE      entries per XREADGROUP (COUNT, default 100)
+  PORT            HTTP port for /healthz and /stats
+  READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
+  REDIS_URL       the Redis server (default localhost:6379)`
+
+// SettingsFromEnv reads and checks the settings; defaultPort is the
+// service's port from the tutorial.
+func SettingsFromEnv(getenv func(string) string, defaultPort string) (Settings, error) {
+	s := Settings{
+		Consumer:      "instance-1",
+		ClaimMinIdle:  30 * time.Second,
+		MaxDeliveries: 5,
+		BatchSize:     100,
+		Port:          defaultPort,
+		ReadyFile:     getenv("READY_FILE"),
+	}
+	if v := getenv("CONSUMER_NAME"); v != "" {
+		s.Consumer = v
+	}
+	if v := getenv("PORT"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
+			return s, fmt.Errorf("PORT=%q: want a port number", v)
+		}
+		s.Port = v
+	}
+	if v := getenv("CLAIM_MIN_IDLE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return s, fmt.Errorf("CLAIM_MIN_IDLE=%q: want a positive Go duration such as 30s or 1m", v)
+		}
+		s.ClaimMinIdle = d
+	}
+	for name, dst := range map[string]*int64{"MAX_DELIVERIES": &s.MaxDeliveries, "BATCH_SIZE": &s.BatchSize} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return s, fmt.Errorf("%s=%q: want a positive number", name, v)
+			}
+			*dst = n
+		}
+	}
+	return s, nil
+}
+
+// Config returns a consumer configuration for stream and group with these settings.
+func (s Settings) Config(stream, group string, handler Handler, log *slog.Logger) Config {
+	return Config{
+		Stream:        stream,
+		Group:         group,
+		Consumer:      s.Consumer,
+		Count:         s.BatchSize,
+		ClaimMinIdle:  s.ClaimMinIdle,
+		MaxDeliveries: s.MaxDeliveries,
+		Handler:       handler,
+		Log:           log,
+	}
+}
+
+// Serve runs the consumers and an HTTP server with /healthz and /stats until
+// ctx is cancelled, then waits for the consumers to finish their batches.
+// extraStats, if not nil, adds the service's own counters to /stats.
+func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, extraStats func() any, consumers ...*Consumer) error {
+	var wg sync.WaitGroup
+	for _, c := range consumers {
+		wg.Go(func() { c.Run(ctx) })
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		health(w, r, rdb, consumers)
+	})
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
+		stats(w, r, consumers, extraStats)
+	})
+	srv := httpserve.New(":"+s.Port, mux)
+	err := httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
+		log.Info("serving /healthz and /stats", "addr", addr.String())
+		if ready := httpserve.ReadyFile(s.ReadyFile, log); ready != nil {
+			ready(addr)
+		}
+	})
+	wg.Wait()
+	return err
+}
+
+// health is 200 when Redis answers and every group exists, else 503.
+func health(w http.ResponseWriter, r *http.Request, rdb redis.UniversalClient, consumers []*Consumer) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		httpserve.Error(w, http.StatusServiceUnavailable, "redis: "+err.Error())
+		return
+	}
+	for _, c := range consumers {
+		if _, err := c.State(ctx); err != nil {
+			httpserve.Error(w, http.StatusServiceUnavailable, err.Error())
+			return
+		}
+	}
+	httpserve.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// stats reports each consumer's counters and its group's pending and lag.
+func stats(w http.ResponseWriter, r *http.Request, consumers []*Consumer, extraStats func() any) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	type consumerStats struct {
+		Consumer string `json:"consumer"`
+		Stats
+		GroupState
+		Error string `json:"error,omitempty"`
+	}
+	out := struct {
+		Consumers []consumerStats `json:"consumers"`
+		Service   any             `json:"service,omitempty"`
+	}{}
+	for _, c := range consumers {
+		cs := consumerStats{Consumer: c.cfg.Consumer, Stats: c.Stats()}
+		state, err := c.State(ctx)
+		if err != nil {
+			cs.Error = err.Error()
+			state = GroupState{Stream: c.cfg.Stream, Group: c.cfg.Group}
+		}
+		cs.GroupState = state
+		out.Consumers = append(out.Consumers, cs)
+	}
+	if extraStats != nil {
+		out.Service = extraStats()
+	}
+	httpserve.JSON(w, http.StatusOK, out)
+}
