@@ -1,0 +1,163 @@
+// Stage 04: the order service. It takes orders over HTTP and publishes each
+// one to the stream order-events, where the payment and notification services
+// read it.
+//
+// It rebuilds the tutorial's OrderController: GET /order?userId=&productId=&price=
+// answers "ok" as the Spring service does. Beside it, POST /orders takes JSON
+// and answers with the new order's ID. What the original lacks, we add: every
+// order is checked before it is published, gets an orderId, and the stream is
+// trimmed (MAXLEN ~) so it cannot grow without bound. When Redis is down, a
+// request fails fast with 503 instead of hanging.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/streams-workshop/scripts/cli"
+	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/scripts/httpserve"
+	"github.com/streams-workshop/scripts/redisconn"
+)
+
+const (
+	// defaultPort is the Spring OrderService's port.
+	defaultPort = "8080"
+	// defaultMaxLen bounds order-events: about 1 million small entries, a few
+	// hundred MB at most. Raise it if a consumer may stay down for long.
+	defaultMaxLen = 1_000_000
+)
+
+const help = `Stage 04: the order service. It publishes every order to the stream ` + events.OrderStream + `.
+
+Endpoints:
+  GET  /order?userId=&productId=&price=  the tutorial's form: answers "ok"
+  POST /orders  {"userId","productId","price"}  answers 201 {"orderId","entryId"}
+  GET  /healthz  200 when Redis answers, 503 when not
+  GET  /stats    orders accepted, rejected and failed, and the stream's length
+
+A price is a decimal number greater than 0 with at most two decimals, such as
+5000 or 12.50. In JSON it may be a string ("12.50") or a number (12.50).
+
+Environment:
+  REDIS_URL            the Redis server (default ` + redisconn.DefaultAddr + `)
+  PORT                 the HTTP port (default ` + defaultPort + `)
+  ORDER_STREAM_MAXLEN  keep about this many entries in ` + events.OrderStream + ` (default 1000000);
+                       a consumer that is down longer than that many orders loses the oldest
+  READY_FILE           once listening, write "<pid> <address>" to this file`
+
+func main() { cli.Main("order-service", run) }
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags := cli.Flags("order-service", "go run ./04-order-service", help, stderr)
+	if err := cli.Parse(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return cli.ErrUsage
+	}
+	port, maxLen, err := config(getenv)
+	if err != nil {
+		return err
+	}
+	readyFile := getenv("READY_FILE")
+	if readyFile != "" {
+		// A file left by an earlier run would tell a waiting test we are ready too soon.
+		if err := os.Remove(readyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("READY_FILE: %w", err)
+		}
+	}
+
+	// Unreachable Redis: Connect's one-line error, printed by cli.Main, exit 1.
+	client, target, err := redisconn.Connect(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	svc := &service{redis: client, maxLen: maxLen, stdout: stdout, log: log}
+	srv := httpserve.New(":"+port, routes(svc))
+
+	// A ready file we cannot write stops the server with that error.
+	ctx, fail := context.WithCancelCause(ctx)
+	defer fail(nil)
+	ready := func(addr net.Addr) {
+		log.Info("order-service listening", "addr", addr.String(), "redis", target.String(),
+			"stream", events.OrderStream, "maxlen", maxLen)
+		if readyFile != "" {
+			if err := writeReadyFile(readyFile, addr); err != nil {
+				fail(fmt.Errorf("READY_FILE: %w", err))
+			}
+		}
+	}
+	// Serve returns after SIGINT or SIGTERM, once requests in flight are done.
+	if err := httpserve.Serve(ctx, srv, log, ready); err != nil {
+		return err
+	}
+	if err := context.Cause(ctx); !errors.Is(err, context.Canceled) {
+		return err
+	}
+	log.Info("order-service stopped", "accepted", svc.accepted.Load(),
+		"rejected", svc.rejected.Load(), "failed", svc.failed.Load())
+	return nil
+}
+
+// routes is the whole HTTP surface of the service, in one place. The method in
+// each pattern makes ServeMux answer 405 to any other method.
+func routes(s *service) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /order", s.handleOrderQuery)
+	mux.HandleFunc("POST /orders", s.handleOrderJSON)
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /stats", s.handleStats)
+	return mux
+}
+
+// config reads PORT and ORDER_STREAM_MAXLEN.
+func config(getenv func(string) string) (port string, maxLen int64, err error) {
+	port = getenv("PORT")
+	if port == "" {
+		port = defaultPort
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", 0, fmt.Errorf("PORT=%q: want a port number from 0 to 65535", port)
+	}
+	maxLen = defaultMaxLen
+	if s := getenv("ORDER_STREAM_MAXLEN"); s != "" {
+		maxLen, err = strconv.ParseInt(s, 10, 64)
+		if err != nil || maxLen < 1 {
+			return "", 0, fmt.Errorf("ORDER_STREAM_MAXLEN=%q: want a whole number of entries, at least 1", s)
+		}
+	}
+	return port, maxLen, nil
+}
+
+// writeReadyFile writes "<pid> <address>\n". It writes a temporary file and
+// renames it, so that whoever sees the file sees all of it.
+func writeReadyFile(path string, addr net.Addr) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ready-*")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(tmp, "%d %s\n", os.Getpid(), addr)
+	if closeErr := tmp.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
