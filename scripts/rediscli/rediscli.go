@@ -10,6 +10,7 @@
 package rediscli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,8 +33,13 @@ var (
 )
 
 // Echo is a go-redis hook that prints each command and its reply to W.
+//
+// Prefix, when set, starts every line it prints, to tell apart clients that
+// share W (a listener and a publisher in one program). Each command, and each
+// reply, goes to W in one Write, so lines from such clients do not mix.
 type Echo struct {
-	W io.Writer
+	W      io.Writer
+	Prefix string
 }
 
 var _ redis.Hook = Echo{}
@@ -45,12 +51,12 @@ func (e Echo) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 		if isHandshake(cmd) {
 			return next(ctx, cmd)
 		}
-		promptColor.Fprintln(e.W, "> "+Command(cmd.Args()))
+		e.print(func(w io.Writer) { promptColor.Fprintln(w, "> "+Command(cmd.Args())) })
 		err := next(ctx, cmd)
 		if err != nil && cmd.Err() == nil {
 			cmd.SetErr(err)
 		}
-		Reply(e.W, cmd)
+		e.print(func(w io.Writer) { Reply(w, cmd) })
 		return err
 	}
 }
@@ -59,11 +65,31 @@ func (e Echo) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessP
 	return func(ctx context.Context, cmds []redis.Cmder) error {
 		err := next(ctx, cmds)
 		for _, cmd := range cmds {
-			promptColor.Fprintln(e.W, "> "+Command(cmd.Args()))
-			Reply(e.W, cmd)
+			e.print(func(w io.Writer) {
+				promptColor.Fprintln(w, "> "+Command(cmd.Args()))
+				Reply(w, cmd)
+			})
 		}
 		return err
 	}
+}
+
+// print renders into a buffer, puts Prefix before each line, and writes the
+// whole at once.
+func (e Echo) print(render func(w io.Writer)) {
+	var b bytes.Buffer
+	render(&b)
+	out := b.Bytes()
+	if e.Prefix != "" {
+		lines := bytes.SplitAfter(out, []byte("\n"))
+		out = nil
+		for _, line := range lines {
+			if len(line) > 0 {
+				out = append(append(out, e.Prefix...), line...)
+			}
+		}
+	}
+	e.W.Write(out)
 }
 
 // isHandshake hides the commands go-redis sends on its own when it connects.
@@ -169,14 +195,19 @@ func Value(cmd redis.Cmder) any {
 		if p == nil {
 			return []any{int64(0), nil, nil, nil}
 		}
-		var consumers []any
-		names := make([]string, 0, len(p.Consumers))
-		for name := range p.Consumers {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			consumers = append(consumers, []any{name, strconv.FormatInt(p.Consumers[name], 10)})
+		// redis-cli shows (nil), not an empty array, when nothing is pending.
+		var consumers any
+		if len(p.Consumers) > 0 {
+			names := make([]string, 0, len(p.Consumers))
+			for name := range p.Consumers {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			rows := make([]any, 0, len(names))
+			for _, name := range names {
+				rows = append(rows, []any{name, strconv.FormatInt(p.Consumers[name], 10)})
+			}
+			consumers = rows
 		}
 		return []any{p.Count, nilIfEmpty(p.Lower), nilIfEmpty(p.Higher), consumers}
 	case *redis.XPendingExtCmd:
@@ -294,7 +325,7 @@ func Step(w io.Writer, format string, args ...any) {
 	stepColor.Fprintf(w, "== "+format+"\n", args...)
 }
 
-// Say prints one plain sentence on what the lesson just showed.
+// Say prints one plain sentence on what the lesson just showed, in one Write.
 func Say(w io.Writer, format string, args ...any) {
-	noteColor.Fprintf(w, "# "+format+"\n", args...)
+	io.WriteString(w, noteColor.Sprintf("# "+format+"\n", args...))
 }
