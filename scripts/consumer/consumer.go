@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/events"
 )
 
 // Message is one stream entry with the number of times it has been delivered
@@ -62,7 +64,8 @@ type Config struct {
 	// MaxDeliveries is how many deliveries an entry gets before it is
 	// dead-lettered (default 5).
 	MaxDeliveries int64
-	// DeadLetterStream receives rejected and undeliverable entries.
+	// DeadLetterStream receives rejected and undeliverable entries
+	// (default: events.DeadLetterStream of Stream and Group).
 	DeadLetterStream string
 	// DeadLetterMaxLen bounds the dead-letter stream (MAXLEN ~; default 100000).
 	DeadLetterMaxLen int64
@@ -109,7 +112,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 		cfg.MaxDeliveries = 5
 	}
 	if cfg.DeadLetterStream == "" {
-		cfg.DeadLetterStream = cfg.Stream + ":dlq:" + cfg.Group
+		cfg.DeadLetterStream = events.DeadLetterStream(cfg.Stream, cfg.Group)
 	}
 	if cfg.DeadLetterMaxLen <= 0 {
 		cfg.DeadLetterMaxLen = 100_000
