@@ -1,0 +1,18 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/streams-workshop/scripts/testkit"
+)
+
+// TestMain lets the scripts run this lesson as the command `lesson`.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"lesson": main})
+}
+
+func TestScripts(t *testing.T) {
+	testkit.Run(t, testscript.Params{})
+}
