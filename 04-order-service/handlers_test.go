@@ -161,6 +161,7 @@ func TestPriceForms(t *testing.T) {
 		{price: `"12.345"`, err: "price must be a decimal number such as 5000 or 12.50"},
 		{price: `0`, err: "price must be greater than 0"},
 		{price: `1000000000.01`, err: "price must be at most 1000000000"},
+		{price: `"00000000000001"`, err: "price is longer than 13 characters"},
 		{price: `null`, err: "price is required"},
 		{price: `true`, err: "price must be a string or a number"},
 		{price: `{"amount":1}`, err: "price must be a string or a number"},

@@ -35,6 +35,9 @@ func DeadLetterStream(stream, group string) string {
 const (
 	MaxIDLength = 64
 	MaxPrice    = 1_000_000_000
+	// MaxPriceLength is the longest a price below MaxPrice needs to be. It
+	// refuses zero padding such as 000…0005, which passes every other check.
+	MaxPriceLength = len("1000000000.00")
 )
 
 // Order is an order-events entry.
@@ -92,6 +95,9 @@ func validatePrice(price string) error {
 	whole, frac, hasFrac := strings.Cut(price, ".")
 	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || len(frac) > 2 || !allDigits(frac))) {
 		return errors.New("price must be a decimal number such as 5000 or 12.50")
+	}
+	if len(price) > MaxPriceLength {
+		return fmt.Errorf("price is longer than %d characters", MaxPriceLength)
 	}
 	value, err := strconv.ParseFloat(price, 64)
 	if err != nil || value <= 0 {
