@@ -26,7 +26,7 @@ const pollEvery = 25 * time.Millisecond
 
 // Cmds returns the commands the kit adds to every script:
 //
-//	redis CMD [ARG...]             send a command to the test's Redis, print the reply as redis-cli does
+//	redis [-addr H:P] CMD [ARG...] send a command to the test's Redis (or the one at H:P), print the reply as redis-cli does
 //	xdump STREAM                   print every entry as `ID field=value ...`, in stored field order
 //	xlen STREAM N                  assert the stream's length
 //	pending STREAM GROUP N         assert the group's pending count
@@ -63,7 +63,18 @@ func server(ts *testscript.TestScript) *Server {
 
 // withClient runs f with a short-lived client for the test's Redis.
 func withClient(ts *testscript.TestScript, f func(ctx context.Context, c *redis.Client)) {
-	c := server(ts).Client()
+	withClientAt(ts, "", f)
+}
+
+// withClientAt runs f with a short-lived client for the Redis at addr, or for
+// the test's Redis when addr is empty.
+func withClientAt(ts *testscript.TestScript, addr string, f func(ctx context.Context, c *redis.Client)) {
+	var c *redis.Client
+	if addr == "" {
+		c = server(ts).Client()
+	} else {
+		c = redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true})
+	}
 	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
@@ -71,10 +82,14 @@ func withClient(ts *testscript.TestScript, f func(ctx context.Context, c *redis.
 }
 
 func cmdRedis(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) == 0 {
-		ts.Fatalf("usage: redis CMD [ARG...]")
+	var addr string // a server the script started itself, such as scripts/redis
+	if len(args) >= 2 && args[0] == "-addr" {
+		addr, args = args[1], args[2:]
 	}
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: redis [-addr HOST:PORT] CMD [ARG...]")
+	}
+	withClientAt(ts, addr, func(ctx context.Context, c *redis.Client) {
 		cmdArgs := make([]any, len(args))
 		for i, a := range args {
 			cmdArgs[i] = a
