@@ -79,7 +79,7 @@ func Parse(raw string) (Target, error) {
 		var t Target
 		for _, addr := range strings.Split(raw, ",") {
 			addr = strings.TrimSpace(addr)
-			if _, _, err := net.SplitHostPort(addr); err != nil {
+			if !isHostPort(addr) {
 				return Target{}, errors.New("REDIS_URL: a cluster is a comma-separated list of host:port")
 			}
 			t.Addrs = append(t.Addrs, addr)
@@ -87,7 +87,7 @@ func Parse(raw string) (Target, error) {
 		return t, nil
 	}
 	if !strings.Contains(raw, "://") {
-		if _, _, err := net.SplitHostPort(raw); err != nil {
+		if !isHostPort(raw) {
 			return Target{}, errors.New("REDIS_URL: expected host:port or redis://[user:pass@]host:port[/db]")
 		}
 		return Target{Addrs: []string{raw}}, nil
@@ -125,6 +125,18 @@ func Parse(raw string) (Target, error) {
 		t.DB = n
 	}
 	return t, nil
+}
+
+// isHostPort reports whether s is host:port with a numeric port. The number
+// matters: net.SplitHostPort alone takes user:pass@host, typed without
+// redis://, for host "user" and port "pass@host", and String would show it.
+func isHostPort(s string) bool {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n > 0 && n <= 65535
 }
 
 // NewClient builds a client for the target without contacting the server.
