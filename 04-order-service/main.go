@@ -19,7 +19,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/streams-workshop/scripts/cli"
@@ -89,23 +88,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	svc := &service{redis: client, maxLen: maxLen, stdout: stdout, log: log}
 	srv := httpserve.New(":"+port, routes(svc))
 
-	// A ready file we cannot write stops the server with that error.
-	ctx, fail := context.WithCancelCause(ctx)
-	defer fail(nil)
+	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE
 	ready := func(addr net.Addr) {
 		log.Info("order-service listening", "addr", addr.String(), "redis", target.String(),
 			"stream", events.OrderStream, "maxlen", maxLen)
-		if readyFile != "" {
-			if err := writeReadyFile(readyFile, addr); err != nil {
-				fail(fmt.Errorf("READY_FILE: %w", err))
-			}
+		if writeReady != nil {
+			writeReady(addr)
 		}
 	}
 	// Serve returns after SIGINT or SIGTERM, once requests in flight are done.
 	if err := httpserve.Serve(ctx, srv, log, ready); err != nil {
-		return err
-	}
-	if err := context.Cause(ctx); !errors.Is(err, context.Canceled) {
 		return err
 	}
 	log.Info("order-service stopped", "accepted", svc.accepted.Load(),
@@ -141,24 +133,4 @@ func config(getenv func(string) string) (port string, maxLen int64, err error) {
 		}
 	}
 	return port, maxLen, nil
-}
-
-// writeReadyFile writes "<pid> <address>\n". It writes a temporary file and
-// renames it, so that whoever sees the file sees all of it.
-func writeReadyFile(path string, addr net.Addr) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ready-*")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(tmp, "%d %s\n", os.Getpid(), addr)
-	if closeErr := tmp.Close(); err == nil {
-		err = closeErr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

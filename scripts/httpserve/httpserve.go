@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -82,8 +83,28 @@ func ReadyFile(path string, log *slog.Logger) func(net.Addr) {
 		return nil
 	}
 	return func(addr net.Addr) {
-		if err := os.WriteFile(path, []byte(fmt.Sprintf("%d %s\n", os.Getpid(), addr)), 0o644); err != nil {
+		if err := writeAtomic(path, fmt.Sprintf("%d %s\n", os.Getpid(), addr)); err != nil {
 			log.Error("cannot write READY_FILE", "path", path, "err", err)
 		}
 	}
+}
+
+// writeAtomic writes a temporary file and renames it to path, so that a test
+// that sees the file sees all of it, never an empty file that has no pid yet.
+func writeAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ready-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(content)
+	if closeErr := tmp.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
