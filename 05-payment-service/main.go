@@ -31,8 +31,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			events.DeadLetterStream(events.OrderStream, events.PaymentGroup)+".\n\n"+
 			"Environment:\n"+consumer.EnvHelp+"\n"+
 			"  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XADD MAXLEN ~, default 1000000)\n"+
-			"  PAID_TTL        on a Redis Cluster, how long an order is remembered as paid,\n"+
-			"                  a Go duration (default 168h)\n"+
+			"  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in\n"+
+			"                  one script; the default) or marker (remember paid orders for\n"+
+			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+
+			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default 168h)\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
 			"                  paying each batch (default 0; for experiments)", stderr)
 	if err := cli.Parse(flags, args); err != nil {
@@ -66,16 +68,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 	p.rdb = rdb
-	p.script = payAndAck
-	if target.Cluster() {
-		// On a cluster order-events and payment-events live in different
-		// slots, and a script cannot touch both: remember paid orders instead.
+	// On a cluster order-events and payment-events live in different slots,
+	// and a script cannot touch both: there, remember paid orders instead.
+	switch dedupe := getenv("PAYMENT_DEDUPE"); {
+	case dedupe == "marker" || (dedupe == "" && target.Cluster()):
 		p.script = payOnceMarked
+	case dedupe == "ack" || dedupe == "":
+		p.script = payAndAck
+	default:
+		return fmt.Errorf("PAYMENT_DEDUPE=%q: want ack or marker", dedupe)
 	}
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
-	orders, err := consumer.New(rdb, settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log))
+	cfg := settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log)
+	cfg.HandlerAcks = p.script == payAndAck
+	orders, err := consumer.New(rdb, cfg)
 	if err != nil {
 		return err
 	}

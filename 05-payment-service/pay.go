@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,50 +18,72 @@ import (
 // An order event can be delivered more than once: after a crash before the
 // ack, or when another instance claims it from a slow one that then wakes up
 // and finishes. Each script below makes paying idempotent, so that no order is
-// ever paid twice. Both return {1, paymentProcessId} when they paid, and
-// {0, paymentProcessId or false} when the order had been paid already.
+// ever paid twice. Each pays a whole batch in one call, because a call costs
+// far more than the work in it; each returns, for every order in turn, its new
+// paymentProcessId, or 0 when the order had been paid already.
 //
 // The paymentProcessId comes from INCR on a counter in Redis: unlike the
 // tutorial's in-memory counter, it does not restart at 0 and is shared by
 // every instance.
 
-// payAndAck acks the order event and publishes the payment in one atomic
-// step. XACK returns 0 when the entry is no longer pending, because another
-// instance paid it (or dead-lettered it): then it does nothing. It costs no
-// memory and leaves no window between paying and acking.
+// payAndAck acks each order event and publishes its payment in one atomic
+// step. XACK returns 0 for an entry that is no longer pending, because
+// another instance paid it (or dead-lettered it): that order is skipped.
+// This costs no memory and leaves no window between paying and acking.
+//
+// Redis runs a script call by call, and a call costs about as much as the
+// work in it, so the script numbers the whole batch with one INCRBY.
 //
 //	KEYS  order-events, payment-events, the id counter
-//	ARGV  group, entry ID, MAXLEN, userId, productId, price, orderId
+//	ARGV  group, MAXLEN, then for each order: entry ID, userId, productId, price, orderId
 var payAndAck = redis.NewScript(`
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
-  return {0, false}
+local acked, count = {}, 0
+for i = 3, #ARGV, 5 do
+  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+    acked[i], count = true, count + 1
+  end
 end
-local id = tostring(redis.call('INCR', KEYS[3]))
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*',
-  'userId', ARGV[4], 'productId', ARGV[5], 'price', ARGV[6],
-  'paymentProcessId', id, 'orderId', ARGV[7])
-return {1, id}
+local last = 0
+if count > 0 then
+  last = redis.call('INCRBY', KEYS[3], count) - count
+end
+local ids = {}
+for i = 3, #ARGV, 5 do
+  local id = 0
+  if acked[i] then
+    last = last + 1
+    id = last
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+      'userId', ARGV[i + 1], 'productId', ARGV[i + 2], 'price', ARGV[i + 3],
+      'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 4])
+  end
+  ids[#ids + 1] = id
+end
+return ids
 `)
 
 // payOnceMarked is for a Redis Cluster, where a script's keys must share one
-// slot and order-events and payment-events do not. It marks the order paid
-// (SET with a TTL) and publishes the payment in one step, on keys that share
+// slot and order-events and payment-events do not. It marks each order paid
+// (SET with a TTL) and publishes its payment in one step, on keys that share
 // the hash tag {payment-events}. The consumer acks afterwards; a redelivered
 // order finds the marker. The cost: one small key per order for PAID_TTL.
 //
-//	KEYS  the paid marker, payment-events, the id counter
-//	ARGV  marker TTL (s), MAXLEN, userId, productId, price, orderId
+//	KEYS  payment-events, the id counter, then each order's paid marker
+//	ARGV  marker TTL (s), MAXLEN, then for each order: userId, productId, price, orderId
 var payOnceMarked = redis.NewScript(`
-local paid = redis.call('GET', KEYS[1])
-if paid then
-  return {0, paid}
+local ids = {}
+for k = 3, #KEYS do
+  local i = 3 + (k - 3) * 4
+  local id = 0
+  if redis.call('SET', KEYS[k], 1, 'NX', 'EX', ARGV[1]) then
+    id = redis.call('INCR', KEYS[2])
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
+      'userId', ARGV[i], 'productId', ARGV[i+1], 'price', ARGV[i+2],
+      'paymentProcessId', id, 'orderId', ARGV[i+3])
+  end
+  ids[#ids+1] = id
 end
-local id = tostring(redis.call('INCR', KEYS[3]))
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
-  'userId', ARGV[3], 'productId', ARGV[4], 'price', ARGV[5],
-  'paymentProcessId', id, 'orderId', ARGV[6])
-redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
-return {1, id}
+return ids
 `)
 
 const (
@@ -89,9 +110,8 @@ type order struct {
 	events.Order
 }
 
-// pay handles a batch of order events: one pipelined round trip runs the
-// script for every valid order. The consumer acks the batch afterwards (with
-// payAndAck, that second ack finds nothing left to do).
+// pay handles a batch of order events with one script call. With payAndAck
+// the script acks them too; with payOnceMarked the consumer acks afterwards.
 func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]string, error) {
 	if p.delay > 0 {
 		select { // a slow payment provider, for the takeover experiment
@@ -111,26 +131,22 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 		orders = append(orders, order{m.ID, o})
 	}
 
-	results, err := p.runScripts(ctx, orders)
+	ids, err := p.runScript(ctx, orders)
 	if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
 		// Redis restarted and forgot the script: load it and try once more.
 		// Running the batch again is safe, because the script is idempotent.
 		if err = p.script.Load(ctx, p.rdb).Err(); err == nil {
-			results, err = p.runScripts(ctx, orders)
+			ids, err = p.runScript(ctx, orders)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
 
-	for i, cmd := range results {
-		reply, _ := cmd.Slice()
-		if len(reply) != 2 {
-			return nil, fmt.Errorf("payment script: unexpected reply %v", reply)
-		}
-		if reply[0] == int64(1) {
+	for i, id := range ids {
+		if id != 0 {
 			p.paid.Add(1)
-			fmt.Fprintf(p.stdout, "[Order consumed] Created payment: %v   orderId: %s\n", reply[1], orders[i].OrderID)
+			fmt.Fprintf(p.stdout, "[Order consumed] Created payment: %d   orderId: %s\n", id, orders[i].OrderID)
 		} else {
 			p.alreadyPaid.Add(1)
 			fmt.Fprintf(p.stdout, "[Order consumed] Already paid   orderId: %s (not paid twice)\n", orders[i].OrderID)
@@ -139,35 +155,37 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 	return rejected, nil
 }
 
-// runScripts sends one EVALSHA per order in a single pipeline.
-func (p *payer) runScripts(ctx context.Context, orders []order) ([]*redis.Cmd, error) {
+// runScript pays a batch of orders with one EVALSHA, and returns each
+// order's paymentProcessId, or 0 for an order paid before.
+func (p *payer) runScript(ctx context.Context, orders []order) ([]int64, error) {
 	if len(orders) == 0 {
 		return nil, nil
 	}
 	maxLen := strconv.FormatInt(p.maxLen, 10)
-	ttl := strconv.FormatInt(int64(p.paidTTL/time.Second), 10)
-	cmds := make([]*redis.Cmd, len(orders))
-	_, err := p.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		for i, o := range orders {
-			if p.script == payOnceMarked {
-				keys := []string{paidMarkerPrefix + o.OrderID, events.PaymentStream, paymentIDCounter}
-				cmds[i] = p.script.EvalSha(ctx, pipe, keys, ttl, maxLen, o.UserID, o.ProductID, o.Price, o.OrderID)
-				continue
-			}
-			keys := []string{events.OrderStream, events.PaymentStream, paymentIDCounter}
-			cmds[i] = p.script.EvalSha(ctx, pipe, keys, events.PaymentGroup, o.entryID, maxLen, o.UserID, o.ProductID, o.Price, o.OrderID)
+	var keys []string
+	var args []any
+	if p.script == payOnceMarked {
+		keys = []string{events.PaymentStream, paymentIDCounter}
+		args = []any{int64(p.paidTTL / time.Second), maxLen}
+		for _, o := range orders {
+			keys = append(keys, paidMarkerPrefix+o.OrderID)
+			args = append(args, o.UserID, o.ProductID, o.Price, o.OrderID)
 		}
-		return nil
-	})
+	} else {
+		keys = []string{events.OrderStream, events.PaymentStream, paymentIDCounter}
+		args = []any{events.PaymentGroup, maxLen}
+		for _, o := range orders {
+			args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
+		}
+	}
+	ids, err := p.script.EvalSha(ctx, p.rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return nil, err
 	}
-	for _, cmd := range cmds {
-		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
-			return nil, err
-		}
+	if len(ids) != len(orders) {
+		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), len(orders))
 	}
-	return cmds, nil
+	return ids, nil
 }
 
 // stats adds the payment counters to /stats.

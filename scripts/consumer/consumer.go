@@ -71,7 +71,11 @@ type Config struct {
 	DeadLetterMaxLen int64
 
 	Handler Handler
-	Log     *slog.Logger
+	// HandlerAcks says the handler acks the messages it accepts itself, in
+	// the same atomic step as its work. The consumer then acks only the
+	// messages it dead-letters.
+	HandlerAcks bool
+	Log         *slog.Logger
 }
 
 // Consumer is one member of a consumer group.
@@ -149,6 +153,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 	cursor := "0"
 	// Claim right away: entries a dead instance left behind need not wait.
 	nextClaim := time.Now()
+	// While a batch of new entries is processed, the next one is read: the
+	// round trips overlap, and Redis is kept busy.
+	var ahead <-chan readResult
 	for ctx.Err() == nil {
 		if !time.Now().Before(nextClaim) {
 			if err := c.claim(ctx); err != nil {
@@ -158,7 +165,21 @@ func (c *Consumer) Run(ctx context.Context) error {
 			nextClaim = time.Now().Add(c.claimEvery())
 		}
 
-		messages, err := c.read(ctx, cursor)
+		var messages []redis.XMessage
+		var err error
+		if cursor == ">" {
+			if ahead == nil {
+				ahead = c.readAsync(ctx)
+			}
+			r := <-ahead
+			ahead = nil
+			messages, err = r.messages, r.err
+			if err == nil && len(messages) > 0 && ctx.Err() == nil {
+				ahead = c.readAsync(ctx)
+			}
+		} else {
+			messages, err = c.read(ctx, cursor)
+		}
 		if err != nil {
 			c.fail(ctx, err)
 			cursor = "0" // after a failure, start again from our own pending entries
@@ -173,6 +194,10 @@ func (c *Consumer) Run(ctx context.Context) error {
 			continue // the block timed out
 		}
 		if err := c.process(ctx, messages, cursor != ">"); err != nil {
+			if ahead != nil {
+				<-ahead // its entries are ours and pending: the "0" pass rereads them
+				ahead = nil
+			}
 			c.fail(ctx, err)
 			cursor = "0"
 			continue
@@ -181,8 +206,31 @@ func (c *Consumer) Run(ctx context.Context) error {
 			cursor = messages[len(messages)-1].ID
 		}
 	}
+	if ahead != nil {
+		// Entries read ahead are the batch in hand too: finish them.
+		if r := <-ahead; r.err == nil && len(r.messages) > 0 {
+			if err := c.process(ctx, r.messages, false); err != nil {
+				c.cfg.Log.Warn("could not finish the last batch; it stays pending", "err", err)
+			}
+		}
+	}
 	c.cfg.Log.Info("consumer stopped", "processed", c.processed.Load())
 	return nil
+}
+
+type readResult struct {
+	messages []redis.XMessage
+	err      error
+}
+
+// readAsync reads new entries in the background.
+func (c *Consumer) readAsync(ctx context.Context) <-chan readResult {
+	result := make(chan readResult, 1)
+	go func() {
+		messages, err := c.read(ctx, ">")
+		result <- readResult{messages, err}
+	}()
+	return result
 }
 
 // claimEvery is how often XAUTOCLAIM runs: often enough that an idle entry
@@ -313,8 +361,11 @@ func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redel
 	ids := make([]string, 0, len(messages))
 	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		for _, m := range messages {
-			ids = append(ids, m.ID)
-			if reason, ok := deadLetters[m.ID]; ok {
+			reason, dead := deadLetters[m.ID]
+			if dead || !c.cfg.HandlerAcks || m.Values == nil {
+				ids = append(ids, m.ID)
+			}
+			if dead {
 				pipe.XAdd(ctx, &redis.XAddArgs{
 					Stream: c.cfg.DeadLetterStream,
 					MaxLen: c.cfg.DeadLetterMaxLen,
@@ -323,7 +374,9 @@ func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redel
 				})
 			}
 		}
-		pipe.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...)
+		if len(ids) > 0 {
+			pipe.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...)
+		}
 		return nil
 	})
 	if err != nil {
