@@ -6,6 +6,7 @@
 //	redis://[user:pass@]host:port[/db]  a URL, with an optional ACL user and password
 //	rediss://...                        the same over TLS; REDIS_CA_FILE names a CA bundle
 //	host1:7000,host2:7001,host3:7002    a Redis Cluster
+//	redis[s]://[user:pass@]host1:7000,host2:7001,...  a Redis Cluster with credentials, or TLS
 //
 // The password is never printed: errors and log lines use Target.String,
 // which shows only the address.
@@ -75,6 +76,9 @@ func Parse(raw string) (Target, error) {
 	if raw == "" {
 		return Target{Addrs: []string{DefaultAddr}}, nil
 	}
+	if strings.Contains(raw, ",") && strings.Contains(raw, "://") {
+		return parseClusterURL(raw)
+	}
 	if strings.Contains(raw, ",") {
 		var t Target
 		for _, addr := range strings.Split(raw, ",") {
@@ -130,6 +134,39 @@ func Parse(raw string) (Target, error) {
 // isHostPort reports whether s is host:port with a numeric port. The number
 // matters: net.SplitHostPort alone takes user:pass@host, typed without
 // redis://, for host "user" and port "pass@host", and String would show it.
+// parseClusterURL reads redis[s]://[user:pass@]host1:port1,host2:port2,...:
+// the URL form of a cluster, for credentials and TLS, which a bare list of
+// host:port cannot carry. The first node goes through Parse's URL path, which
+// checks the scheme and reads the credentials; the others must be host:port.
+func parseClusterURL(raw string) (Target, error) {
+	const form = "REDIS_URL: a cluster URL is redis[s]://[user:pass@]host1:port1,host2:port2,..."
+	scheme, rest, _ := strings.Cut(raw, "://")
+	authority, path := rest, ""
+	if i := strings.Index(rest, "/"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	userinfo, hosts := "", authority
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		userinfo, hosts = authority[:i+1], authority[i+1:]
+	}
+	addrs := strings.Split(hosts, ",")
+	for i, addr := range addrs {
+		addrs[i] = strings.TrimSpace(addr)
+		if !isHostPort(addrs[i]) {
+			return Target{}, errors.New(form)
+		}
+	}
+	t, err := Parse(scheme + "://" + userinfo + addrs[0] + path)
+	if err != nil {
+		return Target{}, err
+	}
+	if t.DB != 0 {
+		return Target{}, errors.New("REDIS_URL: a Redis Cluster has only database 0")
+	}
+	t.Addrs = addrs
+	return t, nil
+}
+
 func isHostPort(s string) bool {
 	_, port, err := net.SplitHostPort(s)
 	if err != nil {
@@ -144,8 +181,10 @@ func isHostPort(s string) bool {
 func NewClient(t Target) (redis.UniversalClient, error) {
 	var tlsConfig *tls.Config
 	if t.TLS {
-		host, _, _ := net.SplitHostPort(t.Addrs[0])
-		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+		// No ServerName: the dialer takes it from each address it dials, so
+		// that every node of a cluster is checked against its own name. An IP
+		// address is checked against the certificate's IP SANs.
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		if t.CAFile != "" {
 			pem, err := os.ReadFile(t.CAFile)
 			if err != nil {
@@ -197,6 +236,17 @@ func (e *UnreachableError) Error() string {
 	reason := e.Err.Error()
 	if IsAuthError(e.Err) {
 		return fmt.Sprintf("Redis at %s refused the credentials in REDIS_URL (%s)", e.Target, reason)
+	}
+	if strings.HasPrefix(reason, "NOPERM") {
+		return fmt.Sprintf("Redis at %s accepted the user in REDIS_URL but not its command (%s): add it to the user's ACL rules (docs/production.md)", e.Target, reason)
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var badName x509.HostnameError
+	if errors.As(e.Err, &unknownCA) || errors.As(e.Err, &badName) {
+		return fmt.Sprintf("Redis at %s sent a certificate this program does not trust (%s): set REDIS_CA_FILE to the CA bundle that signed it", e.Target, reason)
+	}
+	if strings.Contains(reason, "does not look like a TLS handshake") {
+		return fmt.Sprintf("Redis at %s does not speak TLS (%s): use redis:// instead of rediss://", e.Target, reason)
 	}
 	return fmt.Sprintf("cannot reach Redis at %s (%s): start one with `go run ./scripts/redis` or `redis-server`, or set REDIS_URL", e.Target, reason)
 }
