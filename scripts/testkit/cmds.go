@@ -36,6 +36,9 @@ const pollEvery = 25 * time.Millisecond
 //	waithttp URL [STATUS]          wait until GET URL answers STATUS (200)
 //	http [-type T] METHOD URL [BODY]  send a request, print `status N` and the body
 //	server stop|start|restart      stop the test's Redis, start it again (empty), or both
+//	server start|restart FLAG...   start it anew with Options: -password P, -users, -tls,
+//	                               -cluster; $REDIS_URL, $REDIS_CA_FILE and, with -users,
+//	                               $REDIS_URL_<USER> then point at it
 //	signal SIG PIDFILE             send SIG (TERM, INT, KILL, STOP, CONT) to the pid in PIDFILE
 func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -62,16 +65,16 @@ func server(ts *testscript.TestScript) *Server {
 }
 
 // withClient runs f with a short-lived client for the test's Redis.
-func withClient(ts *testscript.TestScript, f func(ctx context.Context, c *redis.Client)) {
+func withClient(ts *testscript.TestScript, f func(ctx context.Context, c redis.UniversalClient)) {
 	withClientAt(ts, "", f)
 }
 
 // withClientAt runs f with a short-lived client for the Redis at addr, or for
 // the test's Redis when addr is empty.
-func withClientAt(ts *testscript.TestScript, addr string, f func(ctx context.Context, c *redis.Client)) {
-	var c *redis.Client
+func withClientAt(ts *testscript.TestScript, addr string, f func(ctx context.Context, c redis.UniversalClient)) {
+	var c redis.UniversalClient
 	if addr == "" {
-		c = server(ts).Client()
+		c = server(ts).UniversalClient()
 	} else {
 		c = redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true})
 	}
@@ -89,7 +92,7 @@ func cmdRedis(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: redis [-addr HOST:PORT] CMD [ARG...]")
 	}
-	withClientAt(ts, addr, func(ctx context.Context, c *redis.Client) {
+	withClientAt(ts, addr, func(ctx context.Context, c redis.UniversalClient) {
 		cmdArgs := make([]any, len(args))
 		for i, a := range args {
 			cmdArgs[i] = a
@@ -118,7 +121,7 @@ func cmdXdump(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 || neg {
 		ts.Fatalf("usage: xdump STREAM")
 	}
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	withClient(ts, func(ctx context.Context, c redis.UniversalClient) {
 		// A raw XRANGE keeps the fields in the order they were written.
 		reply, err := c.Do(ctx, "XRANGE", args[0], "-", "+").Slice()
 		ts.Check(err)
@@ -143,11 +146,11 @@ func atoi(ts *testscript.TestScript, s string) int64 {
 	return n
 }
 
-func streamLen(ctx context.Context, c *redis.Client, stream string) (int64, error) {
+func streamLen(ctx context.Context, c redis.UniversalClient, stream string) (int64, error) {
 	return c.XLen(ctx, stream).Result()
 }
 
-func pendingCount(ctx context.Context, c *redis.Client, stream, group string) (int64, error) {
+func pendingCount(ctx context.Context, c redis.UniversalClient, stream, group string) (int64, error) {
 	p, err := c.XPending(ctx, stream, group).Result()
 	if err != nil {
 		return 0, err
@@ -160,7 +163,7 @@ func cmdXlen(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: xlen STREAM N")
 	}
 	want := atoi(ts, args[1])
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	withClient(ts, func(ctx context.Context, c redis.UniversalClient) {
 		n, err := streamLen(ctx, c, args[0])
 		ts.Check(err)
 		if (n == want) == neg {
@@ -174,7 +177,7 @@ func cmdPending(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: pending STREAM GROUP N")
 	}
 	want := atoi(ts, args[2])
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	withClient(ts, func(ctx context.Context, c redis.UniversalClient) {
 		n, err := pendingCount(ctx, c, args[0], args[1])
 		ts.Check(err)
 		if (n == want) == neg {
@@ -211,7 +214,7 @@ func cmdWaitlen(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: waitlen STREAM N")
 	}
 	want := atoi(ts, args[1])
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	withClient(ts, func(ctx context.Context, c redis.UniversalClient) {
 		waitFor(ts, fmt.Sprintf("XLEN %s = %d", args[0], want), func() (bool, string) {
 			n, err := streamLen(ctx, c, args[0])
 			return err == nil && n == want, fmt.Sprintf("%d, %v", n, err)
@@ -224,7 +227,7 @@ func cmdWaitpending(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: waitpending STREAM GROUP N")
 	}
 	want := atoi(ts, args[2])
-	withClient(ts, func(ctx context.Context, c *redis.Client) {
+	withClient(ts, func(ctx context.Context, c redis.UniversalClient) {
 		waitFor(ts, fmt.Sprintf("XPENDING %s %s = %d", args[0], args[1], want), func() (bool, string) {
 			n, err := pendingCount(ctx, c, args[0], args[1])
 			return err == nil && n == want, fmt.Sprintf("%d, %v", n, err)
@@ -300,10 +303,19 @@ func cmdHTTP(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func cmdServer(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 || neg {
+	if len(args) == 0 || neg {
 		ts.Fatalf("usage: server stop|start|restart")
 	}
 	srv := server(ts)
+	if len(args) > 1 && (args[0] == "start" || args[0] == "restart") {
+		opts, err := parseOptions(args[1:])
+		ts.Check(err)
+		ts.Check(srv.Reconfigure(opts))
+		for k, v := range srv.Env() {
+			ts.Setenv(k, v)
+		}
+		return
+	}
 	switch args[0] {
 	case "stop":
 		srv.Stop()

@@ -8,7 +8,8 @@
 //
 // Scripts can use the conditions [real] and [embedded], the variables
 // $REDIS_URL, $REDIS_MODE and $PORT1..$PORT3 (free loopback ports), and the
-// commands in Cmds.
+// commands in Cmds. `server restart` with flags (see Options) gives a script
+// a server with a password, the services' ACL users, TLS, or a cluster.
 package testkit
 
 import (
@@ -26,6 +27,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/streams-workshop/scripts/acl"
+	"github.com/streams-workshop/scripts/localcluster"
 )
 
 // Mode is "real" or "embedded": how the test servers are started.
@@ -67,9 +71,10 @@ func Run(t *testing.T, p testscript.Params) {
 		}
 		env.Defer(srv.Close)
 		env.Values[serverKey{}] = srv
-		env.Setenv("REDIS_URL", srv.Addr())
+		for k, v := range srv.Env() {
+			env.Setenv(k, v)
+		}
 		env.Setenv("REDIS_MODE", mode)
-		env.Setenv("REDIS_CA_FILE", "")
 		for i := 1; i <= 3; i++ {
 			port, err := FreePort()
 			if err != nil {
@@ -103,23 +108,41 @@ func Run(t *testing.T, p testscript.Params) {
 
 type serverKey struct{}
 
-// Server is one test's Redis.
+// Server is one test's Redis: one server, or a cluster.
 type Server struct {
 	mode string
+	opts Options
 	addr string
 	dir  string
 	mini *miniredis.Miniredis
 	proc *exec.Cmd
 	// exited receives the real server's exit once.
 	exited chan error
+
+	cluster *localcluster.Cluster
 }
 
-// Start starts a server in the given mode; dir holds a real server's log.
+// Start starts a plain server in the given mode; dir holds a real server's log.
 func Start(mode, dir string) (*Server, error) {
-	s := &Server{mode: mode, dir: dir}
+	return StartWith(mode, dir, Options{})
+}
+
+// StartWith starts a server in the given mode with the given options.
+func StartWith(mode, dir string, opts Options) (*Server, error) {
+	if err := opts.check(mode); err != nil {
+		return nil, err
+	}
+	s := &Server{mode: mode, dir: dir, opts: opts}
+	if opts.TLS {
+		if err := MakeCerts(s.tlsDir()); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Cluster {
+		return s, s.startCluster()
+	}
 	if mode == "embedded" {
-		s.mini = miniredis.NewMiniRedis()
-		if err := s.mini.StartAddr("127.0.0.1:0"); err != nil {
+		if err := s.startMini("127.0.0.1:0"); err != nil {
 			return nil, err
 		}
 		s.addr = s.mini.Addr()
@@ -140,18 +163,52 @@ func Start(mode, dir string) (*Server, error) {
 	return nil, lastErr
 }
 
+// startMini starts miniredis on addr, with the password and TLS of the options.
+func (s *Server) startMini(addr string) error {
+	s.mini = miniredis.NewMiniRedis()
+	if pw := s.opts.adminPassword(); pw != "" {
+		s.mini.RequireAuth(pw)
+	}
+	if !s.opts.TLS {
+		return s.mini.StartAddr(addr)
+	}
+	cfg, err := s.serverTLSConfig()
+	if err != nil {
+		return err
+	}
+	return s.mini.StartAddrTLS(addr, cfg)
+}
+
 func (s *Server) startReal() error {
 	_, port, _ := net.SplitHostPort(s.addr)
-	s.proc = exec.Command("redis-server",
+	args := []string{
 		"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis-"+port+".log"))
+		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis-"+port+".log"),
+	}
+	if s.opts.TLS {
+		// TLS only: the plain port is off.
+		args = append(args, "--port", "0", "--tls-port", port,
+			"--tls-cert-file", filepath.Join(s.tlsDir(), "server.pem"),
+			"--tls-key-file", filepath.Join(s.tlsDir(), "server-key.pem"),
+			"--tls-ca-cert-file", s.CAFile(),
+			"--tls-auth-clients", "no")
+	}
+	if pw := s.opts.adminPassword(); pw != "" {
+		args = append(args, "--requirepass", pw)
+	}
+	s.proc = exec.Command("redis-server", args...)
 	if err := s.proc.Start(); err != nil {
 		return err
 	}
 	exited := make(chan error, 1)
 	s.exited = exited
 	go func() { exited <- s.proc.Wait() }()
-	client := redis.NewClient(&redis.Options{Addr: s.addr, MaxRetries: -1, DisableIdentity: true})
+	opts, err := s.clientOptions(s.addr)
+	if err != nil {
+		return err
+	}
+	opts.MaxRetries = -1
+	client := redis.NewClient(opts)
 	defer client.Close()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		select {
@@ -161,7 +218,7 @@ func (s *Server) startReal() error {
 		default:
 		}
 		if client.Ping(context.Background()).Err() == nil {
-			return nil
+			return s.addUsers(context.Background(), client)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -169,16 +226,91 @@ func (s *Server) startReal() error {
 	return fmt.Errorf("redis-server on %s did not answer within 10s", s.addr)
 }
 
-// Addr is the server's host:port.
+// addUsers creates the ACL users when the options ask for them. They live in
+// memory only, so a restarted server needs them again.
+func (s *Server) addUsers(ctx context.Context, client *redis.Client) error {
+	if !s.opts.Users {
+		return nil
+	}
+	for _, u := range acl.Users() {
+		if err := client.Do(ctx, u.SetUser(UserPassword(u.Name))...).Err(); err != nil {
+			return fmt.Errorf("ACL SETUSER %s: %w", u.Name, err)
+		}
+	}
+	return nil
+}
+
+// startCluster starts a cluster of three masters in the server's dir.
+func (s *Server) startCluster() error {
+	c, err := localcluster.Start(context.Background(), localcluster.Options{
+		Dir:      filepath.Join(s.dir, "cluster"),
+		Password: s.opts.adminPassword(),
+	})
+	if err != nil {
+		return err
+	}
+	s.cluster = c
+	s.addr = c.URL()
+	for _, addr := range c.Addrs() {
+		opts, _ := s.clientOptions(addr)
+		client := redis.NewClient(opts)
+		err := s.addUsers(context.Background(), client)
+		client.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Addr is the server's host:port; for a cluster, the nodes' host:port
+// separated by commas.
 func (s *Server) Addr() string { return s.addr }
 
-// Client returns a new client for the server; close it after use.
+// clientOptions are the options of a client for one address of the server,
+// as the default user, trusting its CA.
+func (s *Server) clientOptions(addr string) (*redis.Options, error) {
+	tlsConfig, err := s.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return &redis.Options{
+		Addr: addr, Password: s.opts.adminPassword(), TLSConfig: tlsConfig, DisableIdentity: true,
+	}, nil
+}
+
+// Client returns a new client for the server; close it after use. For a
+// cluster it reaches the first node only: use UniversalClient.
 func (s *Server) Client() *redis.Client {
-	return redis.NewClient(&redis.Options{Addr: s.addr, DisableIdentity: true})
+	addr := s.addr
+	if s.cluster != nil {
+		addr = s.cluster.Addrs()[0]
+	}
+	opts, err := s.clientOptions(addr)
+	if err != nil {
+		// The kit wrote the CA file itself: failing to read it is a broken test dir.
+		panic(err)
+	}
+	return redis.NewClient(opts)
+}
+
+// UniversalClient returns a new client for the server, a cluster client for
+// a cluster; close it after use.
+func (s *Server) UniversalClient() redis.UniversalClient {
+	if s.cluster == nil {
+		return s.Client()
+	}
+	return redis.NewClusterClient(&redis.ClusterOptions{
+		Addrs: s.cluster.Addrs(), Password: s.opts.adminPassword(), DisableIdentity: true,
+	})
 }
 
 // Stop stops the server, as a crash or a restart of Redis would.
 func (s *Server) Stop() {
+	if s.cluster != nil {
+		s.cluster.Stop()
+		return
+	}
 	if s.mini != nil {
 		s.mini.Close()
 		return
@@ -193,13 +325,30 @@ func (s *Server) Stop() {
 // StartAgain starts an empty server on the same address, as a Redis restart
 // without persistence does.
 func (s *Server) StartAgain() error {
+	if s.cluster != nil {
+		return errors.New("the kit cannot restart a cluster")
+	}
 	if s.mini != nil {
 		// A new instance, not mini.Restart: a closed Miniredis keeps its
 		// context cancelled, and its blocking reads then never answer.
-		s.mini = miniredis.NewMiniRedis()
-		return s.mini.StartAddr(s.addr)
+		return s.startMini(s.addr)
 	}
 	return s.startReal()
+}
+
+// Reconfigure replaces the server with an empty one started with opts, in
+// the same mode and dir. The address may change.
+func (s *Server) Reconfigure(opts Options) error {
+	if err := opts.check(s.mode); err != nil {
+		return err
+	}
+	s.Stop()
+	next, err := StartWith(s.mode, s.dir, opts)
+	if err != nil {
+		return err
+	}
+	*s = *next
+	return nil
 }
 
 // Close stops the server for good.
