@@ -3,20 +3,19 @@
 package systemtest
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/streams-workshop/scripts/services"
 	"github.com/streams-workshop/scripts/testkit"
 )
 
-// services are built once, into binDir, and put on the scripts' PATH.
-var services = []string{"04-order-service", "05-payment-service", "06-notification-service"}
-
+// binDir holds the services, built once and put on the scripts' PATH.
 var binDir string
 
 func TestMain(m *testing.M) {
@@ -28,27 +27,13 @@ func TestMain(m *testing.M) {
 	binDir = dir
 	code := func() int {
 		defer os.RemoveAll(dir)
-		if err := Build(filepath.Join("..", ".."), dir); err != nil {
+		if err := services.Build(context.Background(), filepath.Join("..", ".."), dir); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		return m.Run()
 	}()
 	os.Exit(code)
-}
-
-// Build compiles the three services from the workspace root into dir, named
-// order-service, payment-service and notification-service.
-func Build(root, dir string) error {
-	for _, svc := range services {
-		name := svc[len("04-"):]
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), "./"+svc)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build ./%s: %v\n%s", svc, err, out)
-		}
-	}
-	return nil
 }
 
 func TestSystem(t *testing.T) {
