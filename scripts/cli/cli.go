@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/fatih/color"
+	"github.com/mattn/go-isatty"
 )
 
 // RunFunc is a program's body: its arguments, environment and output streams.
@@ -66,4 +67,11 @@ func Parse(flags *flag.FlagSet, args []string) error {
 		return ErrUsage
 	}
 	return err
+}
+
+// IsTerminal reports whether w is a terminal. Progress bars and screen
+// clearing are for a person watching, not for a file, a pipe or a test.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/scripts/redisconn"
+)
+
+// consumerName is what the demo's consumers call themselves in their groups,
+// so that they are easy to tell from yours (instance-1) in XINFO CONSUMERS.
+const consumerName = "demo"
+
+// broker is the Redis the services use.
+type broker struct {
+	url   string // REDIS_URL for the services
+	close func()
+}
+
+// chooseRedis uses the Redis at REDIS_URL when it answers, and otherwise
+// starts an embedded one in this process, on a free loopback port.
+func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (broker, error) {
+	client, target, err := redisconn.Connect(ctx, getenv)
+	if ctx.Err() != nil {
+		return broker{}, interrupted(ctx, nil)
+	}
+	if err == nil {
+		defer client.Close()
+		out.say("Using the Redis at %s. Entries from earlier runs stay in its streams: the demo follows only its own orders.", target)
+		warnIfShared(ctx, client, out)
+		return broker{url: getenv("REDIS_URL"), close: func() {}}, nil
+	}
+	// Only "nothing answers" calls for the embedded Redis. A Redis that refuses
+	// the password, or a REDIS_URL we cannot read, is the learner's to fix.
+	var unreachable *redisconn.UnreachableError
+	if !errors.As(err, &unreachable) || redisconn.IsAuthError(err) {
+		return broker{}, err
+	}
+	server := miniredis.NewMiniRedis()
+	if err := server.StartAddr("127.0.0.1:0"); err != nil {
+		return broker{}, fmt.Errorf("cannot start the embedded Redis: %w", err)
+	}
+	out.say("No Redis answers at %s (%v).", target, unreachable.Err)
+	out.say("Started an embedded Redis (miniredis) at %s inside the demo; its data is gone when the demo ends.", server.Addr())
+	return broker{url: server.Addr(), close: server.Close}, nil
+}
+
+// warnIfShared warns when services of yours are running on this Redis: they
+// are in the same consumer groups, so they would take some of the demo's
+// orders, and the demo would wait for payments it never sees.
+func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output) {
+	groups := []struct{ stream, group string }{
+		{events.OrderStream, events.PaymentGroup},
+		{events.OrderStream, events.NotificationGroup},
+		{events.PaymentStream, events.NotificationGroup},
+	}
+	for _, g := range groups {
+		// A missing stream or group is fine: nobody is reading it.
+		consumers, _ := client.XInfoConsumers(ctx, g.stream, g.group).Result()
+		for _, c := range consumers {
+			// A running consumer blocks on XREADGROUP for at most a few
+			// seconds at a time, so its idle time stays small.
+			if c.Name != consumerName && c.Idle >= 0 && c.Idle < 5*time.Second {
+				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders. Stop it for a clean run.",
+					g.group, g.stream, c.Name, c.Idle.Round(100*time.Millisecond))
+			}
+		}
+	}
+}

@@ -1,0 +1,141 @@
+// Command demo runs the whole system in one command: a Redis, the three
+// services as separate processes, and a stream of orders through the order
+// service's HTTP API. It waits until every order is paid and both of its
+// notifications are sent, stops the services as Ctrl-C would, and ends with
+// one line:
+//
+//	summary: orders=10 payments=10 notifications=20 p50=4ms p99=11ms
+//
+// It uses the Redis at REDIS_URL when one answers, else an embedded one
+// (miniredis) inside this process. Run it from the workshop's folder:
+//
+//	go run ./scripts/demo [-orders N] [-rate R] [-timeout D]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/streams-workshop/scripts/cli"
+	"github.com/streams-workshop/scripts/services"
+)
+
+const help = `Runs the whole system: a Redis, the three services as separate processes,
+and N orders placed through POST /orders. It follows each order by its orderId
+in the services' output until it is paid, mailed and texted, then prints:
+
+  summary: orders=N payments=N notifications=2N p50=Xms p99=Yms
+
+p50 and p99 are the time from an order's 201 to its last notification.
+It exits 1 and names the orders that lack a payment, a mail or an SMS.
+
+Redis: REDIS_URL (default localhost:6379) when it answers, else an embedded
+Redis (miniredis) inside the demo. On your own Redis, entries from earlier
+runs stay where they are: the demo follows only the orders it places.`
+
+func main() { cli.Main("demo", run) }
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	flags := cli.Flags("demo", "go run ./scripts/demo [-orders N] [-rate R] [-timeout D]", help, stderr)
+	orders := flags.Int("orders", 10, "how many orders to place")
+	rate := flags.Float64("rate", 20, "orders per second (0: as fast as the service takes them)")
+	timeout := flags.Duration("timeout", 30*time.Second, "how long to wait, after the last order, for every payment and notification")
+	if err := cli.Parse(flags, args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 || *orders < 1 || *rate < 0 || *timeout <= 0 {
+		flags.Usage()
+		return cli.ErrUsage
+	}
+	out := newOutput(stdout, stderr)
+
+	broker, err := chooseRedis(ctx, getenv, out)
+	if err != nil {
+		return err
+	}
+	defer broker.close()
+
+	root, err := workspaceRoot(ctx)
+	if err != nil {
+		return err
+	}
+	binDir, err := os.MkdirTemp("", "streams-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	out.say("Building the services with go build (the first time takes a while)...")
+	if err := services.Build(ctx, root, binDir); err != nil {
+		return interrupted(ctx, err)
+	}
+
+	track := newTracker(*orders)
+	sys, err := startSystem(ctx, binDir, broker.url, out, track)
+	// Stop whatever was started, on every way out: Ctrl-C included.
+	defer sys.stop()
+	if err != nil {
+		return interrupted(ctx, err)
+	}
+
+	out.say("Placing %d orders at %s through POST %s/orders...", *orders, rateText(*rate), sys.orderURL)
+	progress := out.startProgress(track, *orders)
+	placeOrders(sys.ctx, sys.orderURL, *orders, *rate, track)
+	waitErr := track.wait(sys.ctx, *timeout)
+	progress.stop()
+
+	out.say("Stopping the services (SIGINT, as Ctrl-C would)...")
+	stopErr := sys.stop()
+
+	report := track.report()
+	for _, line := range report.problems {
+		out.warn("%s", line)
+	}
+	fmt.Fprintln(stdout, report.summary)
+	switch {
+	case ctx.Err() != nil:
+		return interrupted(ctx, nil)
+	case sys.failure() != nil:
+		return sys.failure()
+	case waitErr != nil:
+		return waitErr
+	case len(report.problems) > 0:
+		return errors.New("the run is incomplete: see the lines above")
+	}
+	return stopErr
+}
+
+// interrupted says so when err comes from Ctrl-C rather than a failure.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return errors.New("interrupted: everything it started is stopped")
+	}
+	return err
+}
+
+func rateText(rate float64) string {
+	if rate == 0 {
+		return "full speed"
+	}
+	return fmt.Sprintf("%g per second", rate)
+}
+
+// workspaceRoot is the folder of go.work, where the services are built from.
+// `go env GOWORK` finds it from any folder inside the workshop.
+func workspaceRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOWORK").Output()
+	if err != nil {
+		return "", interrupted(ctx, fmt.Errorf("go env GOWORK: %v", err))
+	}
+	gowork := strings.TrimSpace(string(out))
+	if gowork == "" || gowork == "off" {
+		return "", errors.New("no go.work here: run the demo from the workshop's folder, as go run ./scripts/demo")
+	}
+	return filepath.Dir(gowork), nil
+}
