@@ -1,0 +1,269 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/events"
+)
+
+// streamState is what inspect shows of one stream.
+type streamState struct {
+	Name    string
+	Exists  bool
+	Length  int64
+	FirstID string // "" when the stream is empty
+	LastID  string
+	Groups  []groupState
+	Err     error // not a stream, for example
+}
+
+// groupState is one consumer group, from XINFO GROUPS and XINFO CONSUMERS.
+// A nil pointer is a number the server does not know or does not give.
+type groupState struct {
+	Name            string
+	Consumers       []consumerState
+	Pending         int64
+	LastDeliveredID string
+	EntriesRead     *int64
+	Lag             *int64
+}
+
+type consumerState struct {
+	Name    string
+	Pending int64
+	Idle    *time.Duration
+}
+
+// server says what the server can be trusted to report.
+type server struct {
+	// Version is redis_version from INFO, or "" when the server does not give
+	// it, as the embedded broker (miniredis) does not.
+	Version string
+}
+
+// embedded reports whether this is not a real Redis. miniredis answers XINFO
+// with the stream's length for lag, and gives idle times only after XCLAIM:
+// numbers that look right and are not, so inspect shows n/a instead.
+func (s server) embedded() bool { return s.Version == "" }
+
+func (s server) String() string {
+	if s.embedded() {
+		return "embedded Redis (miniredis)"
+	}
+	return "Redis " + s.Version
+}
+
+func readServer(ctx context.Context, rdb redis.UniversalClient) (server, error) {
+	info, err := rdb.Info(ctx, "server").Result()
+	if err != nil && !strings.Contains(err.Error(), "not supported") {
+		return server{}, err
+	}
+	for line := range strings.SplitSeq(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			return server{Version: v}, nil
+		}
+	}
+	return server{}, nil
+}
+
+// streamNames lists the workshop's streams, then its dead-letter streams: the
+// ones the services can create (events.DeadLetterStream) and any other that
+// SCAN finds, in name order.
+func streamNames(ctx context.Context, rdb redis.UniversalClient) ([]string, error) {
+	names := []string{events.OrderStream, events.PaymentStream}
+	dead := []string{
+		events.DeadLetterStream(events.OrderStream, events.PaymentGroup),
+		events.DeadLetterStream(events.OrderStream, events.NotificationGroup),
+		events.DeadLetterStream(events.PaymentStream, events.NotificationGroup),
+	}
+	found, err := scanStreams(ctx, rdb, "*:dlq:*")
+	// A server that refuses SCAN ... TYPE (older than 6.0, or an ACL without
+	// SCAN) still has the known dead-letter streams below.
+	var refused redis.Error
+	if err != nil && !errors.As(err, &refused) {
+		return nil, err
+	}
+	// The known ones are listed only when they exist: most runs have none.
+	for _, name := range dead {
+		if n, err := rdb.Exists(ctx, name).Result(); err == nil && n > 0 {
+			found = append(found, name)
+		}
+	}
+	slices.Sort(found)
+	return append(names, slices.Compact(found)...), nil
+}
+
+// scanStreams finds the stream keys matching pattern with SCAN, on every
+// master of a cluster. SCAN walks the keyspace in small steps and never blocks
+// the server, unlike KEYS.
+func scanStreams(ctx context.Context, rdb redis.UniversalClient, pattern string) ([]string, error) {
+	scan := func(ctx context.Context, c redis.Cmdable) ([]string, error) {
+		var keys []string
+		iter := c.ScanType(ctx, 0, pattern, 1000, "stream").Iterator()
+		for iter.Next(ctx) {
+			keys = append(keys, iter.Val())
+		}
+		return keys, iter.Err()
+	}
+	cluster, ok := rdb.(*redis.ClusterClient)
+	if !ok {
+		return scan(ctx, rdb)
+	}
+	var mu sync.Mutex // ForEachMaster runs the masters in parallel
+	var all []string
+	err := cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		keys, err := scan(ctx, node)
+		mu.Lock()
+		all = append(all, keys...)
+		mu.Unlock()
+		return err
+	})
+	return all, err
+}
+
+// readStream reads one stream's state. A stream that does not exist is not
+// an error: the services create theirs when they start.
+func readStream(ctx context.Context, rdb redis.UniversalClient, srv server, name string) (streamState, error) {
+	s := streamState{Name: name}
+	typ, err := rdb.Type(ctx, name).Result()
+	if err != nil {
+		return s, err
+	}
+	switch typ {
+	case "none":
+		return s, nil
+	case "stream":
+	default:
+		s.Err = fmt.Errorf("%s is a %s, not a stream: the services cannot use it", name, typ)
+		return s, nil
+	}
+	s.Exists = true
+	if s.Length, err = rdb.XLen(ctx, name).Result(); err != nil {
+		return s, err
+	}
+	// XRANGE and XREVRANGE with COUNT 1 work on every server, where XINFO
+	// STREAM's first-entry and last-entry do not.
+	if first, err := rdb.XRangeN(ctx, name, "-", "+", 1).Result(); err == nil && len(first) > 0 {
+		s.FirstID = first[0].ID
+	}
+	if last, err := rdb.XRevRangeN(ctx, name, "+", "-", 1).Result(); err == nil && len(last) > 0 {
+		s.LastID = last[0].ID
+	}
+	if s.Groups, err = readGroups(ctx, rdb, srv, name); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// readGroups reads XINFO GROUPS as a raw reply, because go-redis turns a null
+// entries-read into 0, and 0 is a real value.
+func readGroups(ctx context.Context, rdb redis.UniversalClient, srv server, stream string) ([]groupState, error) {
+	reply, err := rdb.Do(ctx, "XINFO", "GROUPS", stream).Slice()
+	if err != nil {
+		return nil, err
+	}
+	var groups []groupState
+	for _, raw := range reply {
+		f := asMap(raw)
+		g := groupState{
+			Name:            asString(f["name"]),
+			Pending:         asInt(f["pending"]),
+			LastDeliveredID: asString(f["last-delivered-id"]),
+			EntriesRead:     asIntPtr(f["entries-read"]),
+			Lag:             asIntPtr(f["lag"]),
+		}
+		if srv.embedded() {
+			g.Lag = nil
+		}
+		if g.Consumers, err = readConsumers(ctx, rdb, srv, stream, g.Name); err != nil {
+			return nil, err
+		}
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b groupState) int { return strings.Compare(a.Name, b.Name) })
+	return groups, nil
+}
+
+func readConsumers(ctx context.Context, rdb redis.UniversalClient, srv server, stream, group string) ([]consumerState, error) {
+	reply, err := rdb.Do(ctx, "XINFO", "CONSUMERS", stream, group).Slice()
+	if err != nil {
+		return nil, err
+	}
+	var consumers []consumerState
+	for _, raw := range reply {
+		f := asMap(raw)
+		c := consumerState{Name: asString(f["name"]), Pending: asInt(f["pending"])}
+		if ms := asIntPtr(f["idle"]); ms != nil && *ms >= 0 && !srv.embedded() {
+			idle := time.Duration(*ms) * time.Millisecond
+			c.Idle = &idle
+		}
+		consumers = append(consumers, c)
+	}
+	slices.SortFunc(consumers, func(a, b consumerState) int { return strings.Compare(a.Name, b.Name) })
+	return consumers, nil
+}
+
+// readAll reads the state of every stream inspect shows.
+func readAll(ctx context.Context, rdb redis.UniversalClient, srv server) ([]streamState, error) {
+	names, err := streamNames(ctx, rdb)
+	if err != nil {
+		return nil, err
+	}
+	var all []streamState
+	for _, name := range names {
+		s, err := readStream(ctx, rdb, srv, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		all = append(all, s)
+	}
+	return all, nil
+}
+
+// asMap reads a reply that RESP3 gives as a map and RESP2 as a flat list of
+// keys and values.
+func asMap(v any) map[string]any {
+	out := map[string]any{}
+	switch v := v.(type) {
+	case map[any]any:
+		for k, val := range v {
+			out[fmt.Sprint(k)] = val
+		}
+	case []any:
+		for i := 0; i+1 < len(v); i += 2 {
+			out[fmt.Sprint(v[i])] = v[i+1]
+		}
+	}
+	return out
+}
+
+func asString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func asInt(v any) int64 {
+	if p := asIntPtr(v); p != nil {
+		return *p
+	}
+	return 0
+}
+
+// asIntPtr is nil for a null reply, or a field the server does not send.
+func asIntPtr(v any) *int64 {
+	n, ok := v.(int64)
+	if !ok {
+		return nil
+	}
+	return &n
+}
