@@ -51,8 +51,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	if v := getenv("PAYMENT_DELAY"); v != "" {
-		if p.delay, err = time.ParseDuration(v); err != nil || p.delay < 0 {
-			return fmt.Errorf("PAYMENT_DELAY=%q: want a Go duration such as 2s", v)
+		// A batch must finish within consumer.BatchTimeout, or it is retried.
+		if p.delay, err = time.ParseDuration(v); err != nil || p.delay < 0 || p.delay > consumer.BatchTimeout/2 {
+			return fmt.Errorf("PAYMENT_DELAY=%q: want a Go duration from 0 to %s, such as 2s", v, consumer.BatchTimeout/2)
 		}
 	}
 	if v := getenv("PAID_TTL"); v != "" {

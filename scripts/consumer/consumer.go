@@ -33,6 +33,11 @@ import (
 	"github.com/streams-workshop/scripts/events"
 )
 
+// BatchTimeout bounds the processing of one batch, handler included. A batch
+// that takes longer fails and is delivered again, so a handler must finish
+// well within it; it also bounds how long shutdown waits for the batch in hand.
+const BatchTimeout = 30 * time.Second
+
 // Message is one stream entry with the number of times it has been delivered
 // (1 on its first delivery).
 type Message struct {
@@ -315,7 +320,7 @@ func (c *Consumer) claim(ctx context.Context) error {
 // round trip. It runs to the end even when ctx is cancelled: a batch in hand
 // is finished and acked before shutdown.
 func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redelivered bool) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), BatchTimeout)
 	defer cancel()
 
 	deliveries := map[string]int64{}
@@ -446,7 +451,7 @@ func (c *Consumer) wait(ctx context.Context, err error) {
 	if c.downSince.IsZero() {
 		c.downSince = time.Now()
 		c.backoff = 100 * time.Millisecond
-		c.cfg.Log.Warn("Redis is unavailable, retrying with backoff", "err", err)
+		c.cfg.Log.Warn("Redis is unavailable or a batch failed; retrying with backoff", "err", err)
 	} else {
 		c.backoff = min(2*c.backoff, 2*time.Second)
 	}

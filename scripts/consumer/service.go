@@ -93,11 +93,6 @@ func (s Settings) Config(stream, group string, handler Handler, log *slog.Logger
 // ctx is cancelled, then waits for the consumers to finish their batches.
 // extraStats, if not nil, adds the service's own counters to /stats.
 func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, extraStats func() any, consumers ...*Consumer) error {
-	var wg sync.WaitGroup
-	for _, c := range consumers {
-		wg.Go(func() { c.Run(ctx) })
-	}
-
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		health(w, r, rdb, consumers)
@@ -106,12 +101,22 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 		stats(w, r, consumers, extraStats)
 	})
 	srv := httpserve.New(":"+s.Port, mux)
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
 	err := httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
+		// Consume only once the port is ours: a second instance started on a
+		// busy port fails at once instead of running without its /healthz.
+		for _, c := range consumers {
+			wg.Go(func() { c.Run(ctx) })
+		}
 		log.Info("serving /healthz and /stats", "addr", addr.String())
 		if ready := httpserve.ReadyFile(s.ReadyFile, log); ready != nil {
 			ready(addr)
 		}
 	})
+	stop()
 	wg.Wait()
 	return err
 }
