@@ -12,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/streams-workshop/scripts/services"
 	"github.com/streams-workshop/scripts/testkit"
 )
 
@@ -32,6 +33,11 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if goEnv["GOWORK"], err = filepath.Abs(filepath.Join("..", "..", "go.work")); err != nil {
+		t.Fatal(err)
+	}
+	// Each script's demo builds the services; build them once first, so that
+	// those builds hit the cache instead of compiling the same code side by side.
+	if err := services.Build(t.Context(), filepath.Join("..", ".."), t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Run(t, testscript.Params{
