@@ -15,9 +15,11 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	miniserver "github.com/alicebob/miniredis/v2/server"
 	"github.com/fatih/color"
 	"github.com/redis/go-redis/v9"
 
@@ -57,6 +59,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
 	defer server.Close()
+	// redis-cli 7 asks COMMAND DOCS for its hints at start, and aborts on
+	// miniredis's reply (the old COMMAND list). Refusing the subcommand makes
+	// it fall back to its built-in help, and interactive redis-cli works.
+	server.Server().SetPreHook(func(peer *miniserver.Peer, cmd string, args ...string) bool {
+		if strings.EqualFold(cmd, "COMMAND") && len(args) > 0 && strings.EqualFold(args[0], "DOCS") {
+			peer.WriteError("ERR unknown subcommand 'DOCS'")
+			return true
+		}
+		return false
+	})
 
 	color.New(color.FgGreen, color.Bold).Fprintf(stdout, "Embedded Redis listening on %s\n", server.Addr())
 	fmt.Fprintln(stdout, "Data lives in memory only: it is gone when this stops. Press Ctrl-C to stop.")
