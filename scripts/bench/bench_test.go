@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"regexp"
+	"testing"
+
+	"github.com/streams-workshop/scripts/testkit"
+)
+
+// TestQuickBench is a smoke run: the whole bench at tiny sizes, on a server it
+// starts in the test's Redis mode. It checks the report's form and sense,
+// never the speed.
+func TestQuickBench(t *testing.T) {
+	mode, err := testkit.Mode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	noEnv := func(string) string { return "" } // no REDIS_URL: never the developer's Redis
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-quick", "-server", mode}, noEnv, &stdout, &stderr); err != nil {
+		t.Fatalf("bench: %v\nstderr:\n%s", err, &stderr)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		`(?m)^bench: drain_events_per_s=[1-9]\d*$`,
+		`(?m)^bench: produce_orders_per_s=[1-9]\d*$`,
+		`(?m)^bench: e2e_p50_ms=\d+\.\d\d$`,
+		`(?m)^bench: e2e_p99_ms=\d+\.\d\d$`,
+		`(?m)^end to end at 100 orders/s .*\(100 orders\)$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("report lacks %s:\n%s", want, out)
+		}
+	}
+	if mode == "real" {
+		// Against redis-server, memory and (with redis-benchmark) the ratios are real numbers.
+		want := []string{`(?m)^bench: redis_used_memory_mb_2m=\d+\.\d$`}
+		if _, err := exec.LookPath("redis-benchmark"); err == nil {
+			want = append(want, `(?m)^bench: drain_vs_xadd_p16=\d+\.\d{3}$`, `(?m)^bench: produce_vs_xadd=\d+\.\d{3}$`)
+		}
+		for _, w := range want {
+			if !regexp.MustCompile(w).MatchString(out) {
+				t.Errorf("report lacks %s:\n%s", w, out)
+			}
+		}
+	} else if !regexp.MustCompile(`(?m)^bench: drain_vs_xadd_p16=n/a$`).MatchString(out) {
+		t.Errorf("embedded figures must not be compared:\n%s", out)
+	}
+}

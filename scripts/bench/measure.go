@@ -1,0 +1,519 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/mattn/go-isatty"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/scripts/services"
+	"github.com/streams-workshop/scripts/testkit"
+)
+
+// bench holds what every measurement needs.
+type bench struct {
+	ctx      context.Context
+	rdb      redis.UniversalClient
+	target   redisconn.Target
+	binDir   string
+	env      []string
+	s        settings
+	progress *progress
+}
+
+// reset deletes the workshop's keys, so that each measurement starts empty.
+func (b *bench) reset() error {
+	keys := []string{events.OrderStream, events.PaymentStream, "bench:xadd"}
+	for _, pattern := range []string{"*:dlq:*", "{payment-events}:*", "notification:*"} {
+		iter := b.rdb.Scan(b.ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(b.ctx) {
+			keys = append(keys, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			return err
+		}
+	}
+	// One key at a time: on a cluster the keys live in different slots.
+	for _, k := range keys {
+		if err := b.rdb.Unlink(b.ctx, k).Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// service is one running service.
+type service struct {
+	proc   *services.Process
+	addr   string // host:port of its HTTP server
+	stderr *bytes.Buffer
+}
+
+// start runs a built service with the bench's REDIS_URL, a free port and
+// extra environment, and waits until it serves HTTP. Its stdout goes to
+// stdout, or nowhere when nil.
+func (b *bench) start(name string, stdout io.Writer, extra ...string) (*service, error) {
+	port, err := testkit.FreePort()
+	if err != nil {
+		return nil, err
+	}
+	ready := filepath.Join(b.binDir, name+".ready")
+	os.Remove(ready)
+	cmd := services.Command(b.ctx, filepath.Join(b.binDir, name))
+	cmd.Env = append(append(os.Environ(), b.env...), "PORT="+strconv.Itoa(port), "READY_FILE="+ready)
+	cmd.Env = append(cmd.Env, extra...)
+	cmd.Stdout = stdout
+	svc := &service{stderr: &bytes.Buffer{}, addr: "127.0.0.1:" + strconv.Itoa(port)}
+	cmd.Stderr = svc.stderr
+	if svc.proc, err = services.Start(cmd); err != nil {
+		return nil, err
+	}
+	err = waitFor(b.ctx, 30*time.Second, func() (bool, error) {
+		_, err := os.Stat(ready)
+		return err == nil, nil
+	})
+	if err != nil {
+		svc.stop()
+		return nil, fmt.Errorf("%s did not start: %v\n%s", name, err, svc.stderr)
+	}
+	return svc, nil
+}
+
+func (s *service) stop() { s.proc.Stop(10 * time.Second) }
+
+// waitFor polls check every 10ms until it is true, or fails after limit.
+func waitFor(ctx context.Context, limit time.Duration, check func() (bool, error)) error {
+	deadline := time.Now().Add(limit)
+	for {
+		ok, err := check()
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("gave up after %s", limit)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// prefill adds n order events in pipelines of 1000, shaped as order-service
+// writes them, trimmed as it trims (MAXLEN ~ 1000000).
+func (b *bench) prefill(n int, onProgress func(done int)) error {
+	const chunk = 1000
+	for done := 0; done < n; {
+		size := min(chunk, n-done)
+		_, err := b.rdb.Pipelined(b.ctx, func(pipe redis.Pipeliner) error {
+			for i := range size {
+				o := events.Order{
+					OrderID:   uuid.Must(uuid.NewV7()).String(),
+					UserID:    "user-" + strconv.Itoa(done+i),
+					ProductID: "product-42",
+					Price:     "5000",
+				}
+				pipe.XAdd(b.ctx, &redis.XAddArgs{Stream: events.OrderStream, MaxLen: 1_000_000, Approx: true, Values: o.Fields()})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		done += size
+		if onProgress != nil {
+			onProgress(done)
+		}
+	}
+	return nil
+}
+
+// drain times payment-service paying a backlog. The time runs from its first
+// payment event to its last, by the entry IDs, which Redis stamps with its
+// own clock in milliseconds: no polling delay in the figure.
+func (b *bench) drain() (float64, error) {
+	if err := b.reset(); err != nil {
+		return 0, err
+	}
+	if err := b.prefill(b.s.drainN, nil); err != nil {
+		return 0, err
+	}
+	payment, err := b.start("payment-service", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer payment.stop()
+	err = waitFor(b.ctx, time.Duration(b.s.drainN)*time.Millisecond+time.Minute, func() (bool, error) {
+		n, err := b.rdb.XLen(b.ctx, events.PaymentStream).Result()
+		b.progress.say(fmt.Sprintf("drain: %d/%d paid", n, b.s.drainN))
+		return n >= int64(b.s.drainN), err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("%v; payment-service said:\n%s", err, payment.stderr)
+	}
+	first, err := b.rdb.XRangeN(b.ctx, events.PaymentStream, "-", "+", 1).Result()
+	if err != nil {
+		return 0, err
+	}
+	last, err := b.rdb.XRevRangeN(b.ctx, events.PaymentStream, "+", "-", 1).Result()
+	if err != nil {
+		return 0, err
+	}
+	elapsed := max(idTime(last[0].ID).Sub(idTime(first[0].ID)), time.Millisecond)
+	return float64(b.s.drainN) / elapsed.Seconds(), nil
+}
+
+// idTime is the time in a stream entry ID.
+func idTime(id string) time.Time {
+	ms, _ := strconv.ParseInt(strings.SplitN(id, "-", 2)[0], 10, 64)
+	return time.UnixMilli(ms)
+}
+
+// httpClient keeps one connection per client goroutine alive.
+func (b *bench) httpClient() *http.Client {
+	return &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConnsPerHost: b.s.clients,
+			MaxConnsPerHost:     b.s.clients,
+		},
+	}
+}
+
+// postOrder places one order and returns its orderId.
+func postOrder(client *http.Client, addr string, i int) (string, error) {
+	body := fmt.Sprintf(`{"userId":"user-%d","productId":"product-42","price":"5000"}`, i)
+	resp, err := client.Post("http://"+addr+"/orders", "application/json", strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		OrderID string `json:"orderId"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&reply)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("POST /orders: %s", resp.Status)
+	}
+	return reply.OrderID, err
+}
+
+// produce drives order-service with c clients, each placing orders one after
+// another on its own keep-alive connection.
+func (b *bench) produce() (float64, error) {
+	if err := b.reset(); err != nil {
+		return 0, err
+	}
+	order, err := b.start("order-service", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer order.stop()
+	client := b.httpClient()
+	defer client.CloseIdleConnections()
+
+	// A short warm-up opens the connections before the clock starts.
+	warmUp := min(b.s.produceFor/5, time.Second)
+	start := time.Now()
+	measureFrom, measureTo := start.Add(warmUp), start.Add(warmUp+b.s.produceFor)
+	var mu sync.Mutex
+	var counted int
+	var firstErr error
+	var wg sync.WaitGroup
+	for c := range b.s.clients {
+		wg.Go(func() {
+			for i := c; ; i += b.s.clients {
+				if time.Now().After(measureTo) || b.ctx.Err() != nil {
+					return
+				}
+				_, err := postOrder(client, order.addr, i)
+				now := time.Now()
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if err == nil && now.After(measureFrom) && now.Before(measureTo) {
+					counted++
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return 0, fmt.Errorf("%v; order-service said:\n%s", firstErr, order.stderr)
+	}
+	return float64(counted) / b.s.produceFor.Seconds(), nil
+}
+
+var requestsPerSecond = regexp.MustCompile(`([0-9.]+) requests per second`)
+
+// baselines runs redis-benchmark's XADD, with the same command shape as
+// order-service's, at the same concurrency, then pipelined 16 deep.
+func (b *bench) baselines() (xadd, xaddP16 float64, err error) {
+	n := 200_000
+	if b.s.drainN < 10_000 {
+		n = 20_000 // the smoke run
+	}
+	xadd, err = b.redisBenchmark(n, 1)
+	if err != nil {
+		return 0, 0, err
+	}
+	xaddP16, err = b.redisBenchmark(5*n, 16)
+	return xadd, xaddP16, err
+}
+
+func (b *bench) redisBenchmark(n, pipeline int) (float64, error) {
+	defer b.rdb.Del(b.ctx, "bench:xadd")
+	host, port, _ := strings.Cut(b.target.Addrs[0], ":")
+	args := []string{"-h", host, "-p", port, "-c", strconv.Itoa(b.s.clients), "-n", strconv.Itoa(n),
+		"-P", strconv.Itoa(pipeline), "-q", "--dbnum", strconv.Itoa(b.target.DB),
+		"XADD", "bench:xadd", "MAXLEN", "~", "1000000", "*",
+		"userId", "user-1", "productId", "product-42", "price", "5000", "orderId", uuid.Must(uuid.NewV7()).String()}
+	if b.target.Username != "" {
+		args = append(args, "--user", b.target.Username)
+	}
+	cmd := exec.CommandContext(b.ctx, b.s.benchmarkPath, args...)
+	// The password goes through the environment, never the command line.
+	cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+b.target.Password)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%v: %s", err, out)
+	}
+	matches := requestsPerSecond.FindAllSubmatch(out, -1)
+	if len(matches) == 0 {
+		return 0, fmt.Errorf("no rate in its output: %q", out)
+	}
+	return strconv.ParseFloat(string(matches[len(matches)-1][1]), 64)
+}
+
+// latencies are end-to-end times in milliseconds.
+type latencies []float64
+
+func (l latencies) quantile(q float64) float64 {
+	if len(l) == 0 {
+		return 0
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	return s[min(int(q*float64(len(s))), len(s)-1)]
+}
+
+// notified matches the notification-service lines that end an order's path.
+var notified = regexp.MustCompile(`orderId: (\S+) \((mail|SMS) sent\)`)
+
+// endToEnd places orders at a fixed rate through the three services and
+// times each from its 201 to its second notification (mail and SMS).
+func (b *bench) endToEnd() (latencies, error) {
+	if err := b.reset(); err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	accepted := map[string]time.Time{}
+	notifications := map[string]int{}
+	done := map[string]time.Time{}
+
+	lines, writer := io.Pipe()
+	defer writer.Close()
+	go func() {
+		scanner := bufio.NewScanner(lines)
+		for scanner.Scan() {
+			m := notified.FindStringSubmatch(scanner.Text())
+			if m == nil {
+				continue
+			}
+			now := time.Now()
+			mu.Lock()
+			notifications[m[1]]++
+			if notifications[m[1]] == 2 {
+				done[m[1]] = now
+			}
+			mu.Unlock()
+		}
+		io.Copy(io.Discard, lines)
+	}()
+
+	var started []*service
+	defer func() {
+		for _, s := range slices.Backward(started) {
+			s.stop()
+		}
+	}()
+	for _, spec := range []struct {
+		name   string
+		stdout io.Writer
+	}{{"notification-service", writer}, {"payment-service", nil}, {"order-service", nil}} {
+		s, err := b.start(spec.name, spec.stdout)
+		if err != nil {
+			return nil, err
+		}
+		started = append(started, s)
+	}
+	order := started[2]
+	client := b.httpClient()
+	defer client.CloseIdleConnections()
+
+	// Open loop: order i leaves at start + i/rate whatever happened to the
+	// ones before, as real traffic does; a slow system cannot slow the load.
+	total := int(b.s.e2eFor.Seconds() * float64(b.s.rate))
+	interval := time.Second / time.Duration(b.s.rate)
+	start := time.Now()
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var firstErr error
+	for i := range total {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+		if b.ctx.Err() != nil {
+			break
+		}
+		if i%b.s.rate == 0 {
+			b.progress.say(fmt.Sprintf("end to end: %d/%d orders", i, total))
+		}
+		wg.Go(func() {
+			id, err := postOrder(client, order.addr, i)
+			now := time.Now()
+			if err != nil {
+				errMu.Lock()
+				firstErr = cmpOr(firstErr, err)
+				errMu.Unlock()
+				return
+			}
+			mu.Lock()
+			accepted[id] = now
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	err := waitFor(b.ctx, 30*time.Second, func() (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		b.progress.say(fmt.Sprintf("end to end: %d/%d orders notified", len(done), len(accepted)))
+		for id := range accepted {
+			if _, ok := done[id]; !ok {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("not every order was notified: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	result := make(latencies, 0, len(accepted))
+	for id, at := range accepted {
+		// The notification can come before the client has read its 201.
+		result = append(result, max(done[id].Sub(at), 0).Seconds()*1000)
+	}
+	return result, nil
+}
+
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// memory produces orders as order-service does (XADD MAXLEN ~ 1000000, the
+// default bound) and reads used_memory after one and two steps.
+func (b *bench) memory() (after1, after2 int64, err error) {
+	if err := b.reset(); err != nil {
+		return 0, 0, err
+	}
+	for step := 1; step <= 2; step++ {
+		err := b.prefill(b.s.memoryOrders, func(done int) {
+			if done%100_000 == 0 {
+				b.progress.say(fmt.Sprintf("memory: %d/%d orders", (step-1)*b.s.memoryOrders+done, 2*b.s.memoryOrders))
+			}
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+		used, err := usedMemory(b.ctx, b.rdb)
+		if err != nil {
+			return 0, 0, err
+		}
+		if step == 1 {
+			after1 = used
+		} else {
+			after2 = used
+		}
+	}
+	return after1, after2, b.reset()
+}
+
+func usedMemory(ctx context.Context, rdb redis.UniversalClient) (int64, error) {
+	info, err := rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, errors.New("INFO memory has no used_memory (the embedded broker does not report it)")
+}
+
+// progress shows what the bench is doing: one line rewritten in place on a
+// terminal, else a line at most every two seconds.
+type progress struct {
+	w        io.Writer
+	terminal bool
+	last     time.Time
+	shown    bool
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, terminal: ok && isatty.IsTerminal(f.Fd())}
+}
+
+func (p *progress) say(msg string) {
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\033[K[bench] %s", msg)
+		p.shown = true
+		return
+	}
+	if time.Since(p.last) >= 2*time.Second || !strings.Contains(msg, "/") {
+		fmt.Fprintf(p.w, "[bench] %s\n", msg)
+		p.last = time.Now()
+	}
+}
+
+func (p *progress) done() {
+	if p.terminal && p.shown {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
+	}
+}
