@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/scripts/events"
 )
 
 // pageSize is how many entries one XREVRANGE fetches while looking for an order.
@@ -32,11 +34,21 @@ func (e entry) field(name string) string {
 	return ""
 }
 
-// about reports whether the entry is about the order: its orderId field, or,
-// for an order from the Spring service (no orderId), its entry ID. A dead
-// letter keeps the original fields, and the original ID in dlq.entryId.
+// about reports whether the entry is about the order: by its orderId field,
+// or, for an order from the Spring service, which has none, by its entry ID in
+// order-events (the consumers use it as the orderId). A dead letter keeps the
+// original fields, and the original entry ID in dlq.entryId.
 func (e entry) about(orderID string) bool {
-	return e.field("orderId") == orderID || e.ID == orderID || e.field("dlq.entryId") == orderID
+	if id := e.field("orderId"); id != "" {
+		return id == orderID
+	}
+	switch {
+	case e.Stream == events.OrderStream:
+		return e.ID == orderID
+	case e.field("dlq.stream") == events.OrderStream:
+		return e.field("dlq.entryId") == orderID
+	}
+	return false
 }
 
 // scanned says how much of a stream the search read.
@@ -98,6 +110,14 @@ func followOrder(ctx context.Context, w io.Writer, rdb redis.UniversalClient, sr
 	names, err := streamNames(ctx, rdb)
 	if err != nil {
 		return err
+	}
+	// An entry ID copied from order-events names an order that has an orderId:
+	// follow that, since the other streams know the order by it.
+	if e, err := rdb.Do(ctx, "XRANGE", events.OrderStream, orderID, orderID).Slice(); err == nil && len(e) == 1 {
+		if id := parseEntry(events.OrderStream, e[0]).field("orderId"); id != "" {
+			fmt.Fprintf(w, "%s %s has orderId %s: following that.\n", events.OrderStream, orderID, id)
+			orderID = id
+		}
 	}
 	var found []entry
 	var reads []scanned
