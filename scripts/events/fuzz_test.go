@@ -1,0 +1,107 @@
+package events
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The seed corpus is in testdata/fuzz/FuzzXxx, and runs as an ordinary test.
+// To look further: go test -fuzz=FuzzValidateOrder -fuzztime=60s ./scripts/events/
+
+var priceForm = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
+
+// FuzzValidateOrder checks that ValidateOrder never panics, answers in one
+// line, and accepts only what the contract allows.
+func FuzzValidateOrder(f *testing.F) {
+	f.Fuzz(func(t *testing.T, userID, productID, price string) {
+		err := ValidateOrder(userID, productID, price)
+		if err != nil {
+			if msg := err.Error(); msg == "" || strings.ContainsAny(msg, "\r\n") {
+				t.Fatalf("error %q is not one line", msg)
+			}
+			return
+		}
+		for _, id := range []string{userID, productID} {
+			if id == "" || len(id) > MaxIDLength || !utf8.ValidString(id) {
+				t.Fatalf("accepted id %q", id)
+			}
+			for _, r := range id {
+				if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+					t.Fatalf("accepted id %q with rune %U", id, r)
+				}
+			}
+		}
+		if !priceForm.MatchString(price) || len(price) > MaxPriceLength {
+			t.Fatalf("accepted price %q", price)
+		}
+		if v, err := strconv.ParseFloat(price, 64); err != nil || v <= 0 || v > MaxPrice {
+			t.Fatalf("accepted price %q = %v, %v", price, v, err)
+		}
+	})
+}
+
+// FuzzParseOrder checks that ParseOrder never panics, agrees with
+// ValidateOrder, falls back to the entry ID, and reads back what Fields wrote.
+func FuzzParseOrder(f *testing.F) {
+	f.Fuzz(func(t *testing.T, entryID, userID, productID, price, orderID string) {
+		values := map[string]any{"userId": userID, "productId": productID, "price": price}
+		if orderID != "" {
+			values["orderId"] = orderID
+		}
+		o, err := ParseOrder(entryID, values)
+		if (err == nil) != (ValidateOrder(userID, productID, price) == nil) {
+			t.Fatalf("ParseOrder and ValidateOrder disagree: %v", err)
+		}
+		wantID := orderID
+		if wantID == "" {
+			wantID = entryID
+		}
+		if o.OrderID != wantID || o.UserID != userID || o.ProductID != productID || o.Price != price {
+			t.Fatalf("ParseOrder = %+v", o)
+		}
+		again, err2 := ParseOrder("other", fieldMap(o.Fields()))
+		if again != o && wantID != "" || (err == nil) != (err2 == nil) {
+			t.Fatalf("Fields then ParseOrder = %+v, %v; want %+v, %v", again, err2, o, err)
+		}
+		// A value of another type than string counts as missing, not as a panic.
+		values["price"] = 5000
+		if _, err := ParseOrder(entryID, values); err == nil {
+			t.Fatal("a non-string price was accepted")
+		}
+	})
+}
+
+// FuzzParsePayment checks that ParsePayment never panics, requires userId and
+// paymentProcessId, and reads back what Fields wrote.
+func FuzzParsePayment(f *testing.F) {
+	f.Fuzz(func(t *testing.T, entryID, userID, productID, price, processID, orderID string) {
+		values := map[string]any{
+			"userId": userID, "productId": productID, "price": price,
+			"paymentProcessId": processID, "orderId": orderID,
+		}
+		p, err := ParsePayment(entryID, values)
+		if (err == nil) != (userID != "" && processID != "") {
+			t.Fatalf("ParsePayment(%q, %q) error = %v", userID, processID, err)
+		}
+		if orderID == "" && p.OrderID != entryID || orderID != "" && p.OrderID != orderID {
+			t.Fatalf("orderId = %q", p.OrderID)
+		}
+		again, err2 := ParsePayment(entryID, fieldMap(p.Fields()))
+		if again != p || (err == nil) != (err2 == nil) {
+			t.Fatalf("Fields then ParsePayment = %+v, %v; want %+v, %v", again, err2, p, err)
+		}
+	})
+}
+
+// fieldMap turns XADD field-value pairs into the map go-redis gives a reader.
+func fieldMap(fields []string) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(fields); i += 2 {
+		m[fields[i]] = fields[i+1]
+	}
+	return m
+}
