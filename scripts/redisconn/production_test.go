@@ -93,6 +93,10 @@ func TestUnreachableRemedies(t *testing.T) {
 		{x509.HostnameError{Certificate: &x509.Certificate{}, Host: "127.0.0.1"}, "REDIS_CA_FILE"},
 		{errors.New("tls: first record does not look like a TLS handshake"), "redis://"},
 	}
+	plain, _ := Parse("redis://127.0.0.1:6380")
+	if msg := (&UnreachableError{Target: plain, Err: errors.New("EOF")}).Error(); !strings.Contains(msg, "rediss://") {
+		t.Errorf("EOF from a plain connection: got %q, want the rediss:// hint", msg)
+	}
 	for _, tt := range tests {
 		msg := (&UnreachableError{Target: target, Err: tt.err}).Error()
 		if !strings.Contains(msg, tt.want) || strings.Contains(msg, "go run ./scripts/redis") {

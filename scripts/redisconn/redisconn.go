@@ -248,6 +248,10 @@ func (e *UnreachableError) Error() string {
 	if strings.Contains(reason, "does not look like a TLS handshake") {
 		return fmt.Sprintf("Redis at %s does not speak TLS (%s): use redis:// instead of rediss://", e.Target, reason)
 	}
+	if !e.Target.TLS && (reason == "EOF" || strings.Contains(reason, "connection reset by peer")) {
+		// A TLS-only server drops a plain client without a word.
+		return fmt.Sprintf("Redis at %s closed the connection (%s): if it speaks TLS only, use rediss:// (and REDIS_CA_FILE)", e.Target, reason)
+	}
 	return fmt.Sprintf("cannot reach Redis at %s (%s): start one with `go run ./scripts/redis` or `redis-server`, or set REDIS_URL", e.Target, reason)
 }
 
