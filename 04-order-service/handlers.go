@@ -32,6 +32,7 @@ const (
 // service holds what the handlers share.
 type service struct {
 	redis  redis.UniversalClient
+	orders *publisher // adds orders to order-events
 	maxLen int64
 	log    *slog.Logger
 
@@ -39,6 +40,14 @@ type service struct {
 	stdout   io.Writer
 
 	accepted, rejected, failed atomic.Int64
+}
+
+// newService builds the service. Its publisher runs until ctx is done, which
+// must come after the HTTP server has finished its requests.
+func newService(ctx context.Context, client redis.UniversalClient, maxLen int64, stdout io.Writer, log *slog.Logger) *service {
+	s := &service{redis: client, orders: newPublisher(client, maxLen), maxLen: maxLen, stdout: stdout, log: log}
+	go s.orders.run(ctx)
+	return s
 }
 
 // handleOrderQuery is the tutorial's endpoint, GET /order?userId=&productId=&price=,
@@ -184,16 +193,9 @@ func (s *service) publish(ctx context.Context, userID, productID, price string) 
 		ProductID: productID,
 		Price:     price,
 	}
-	// Once started, an XADD runs to its end even if the client hangs up, so that
-	// the counters and the log tell what happened to the stream.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-	defer cancel()
-	entryID, err := s.redis.XAdd(ctx, &redis.XAddArgs{
-		Stream: events.OrderStream,
-		MaxLen: s.maxLen,
-		Approx: true, // MAXLEN ~: trim whole nodes only, which is much cheaper
-		Values: order.Fields(),
-	}).Result()
+	// Once started, a publish runs to its end even if the client hangs up, so
+	// that the counters and the log tell what happened to the stream.
+	entryID, err := s.orders.publish(context.WithoutCancel(ctx), order.Fields())
 	if err != nil {
 		s.failed.Add(1)
 		s.log.Error("order not published", "orderId", order.OrderID, "err", err)

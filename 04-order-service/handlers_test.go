@@ -59,8 +59,7 @@ func newServiceAt(t *testing.T, addr string) *testService {
 	}
 	t.Cleanup(func() { client.Close() })
 	ts := &testService{out: new(bytes.Buffer), logs: new(bytes.Buffer)}
-	ts.service = &service{redis: client, maxLen: defaultMaxLen, stdout: ts.out,
-		log: slog.New(slog.NewTextHandler(ts.logs, nil))}
+	ts.service = newService(t.Context(), client, defaultMaxLen, ts.out, slog.New(slog.NewTextHandler(ts.logs, nil)))
 	ts.handler = httpserve.New("", routes(ts.service)).Handler
 	return ts
 }

@@ -85,7 +85,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer client.Close()
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	svc := &service{redis: client, maxLen: maxLen, stdout: stdout, log: log}
+	// The publisher outlives the HTTP server, which finishes its requests first.
+	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPublishing()
+	svc := newService(publishing, client, maxLen, stdout, log)
 	srv := httpserve.New(":"+port, routes(svc))
 
 	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE
