@@ -55,6 +55,7 @@ type settings struct {
 	runs          int
 	skipMemory    bool
 	benchmarkPath string
+	wrkPath       string // empty: produce uses its own Go client
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("-n, -c, -rate, -runs and -memory-orders must be positive")
 	}
 	s.benchmarkPath, _ = exec.LookPath("redis-benchmark")
+	s.wrkPath, _ = exec.LookPath("wrk")
 	want := func(measure string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), measure)
 	}
@@ -265,7 +267,12 @@ func (r *results) print(w io.Writer, s settings) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Redis:\t%s\n", r.mode)
 	fmt.Fprintf(tw, "Machine:\t%s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
-	fmt.Fprintf(tw, "Runs:\t%d (medians)\n\n", s.runs)
+	fmt.Fprintf(tw, "Runs:\t%d (medians)\n", s.runs)
+	loadGenerator := "the bench's Go HTTP client (install wrk for a lighter one)"
+	if s.wrkPath != "" {
+		loadGenerator = "wrk"
+	}
+	fmt.Fprintf(tw, "Produce load:\t%s\n\n", loadGenerator)
 	fmt.Fprintf(tw, "measure\tmedian\truns\tvs baseline\n")
 	ratio := func(x, base []float64) string {
 		if !comparable || len(base) == 0 || median(base) == 0 {
@@ -273,16 +280,22 @@ func (r *results) print(w io.Writer, s settings) {
 		}
 		return fmt.Sprintf("%.2f×", median(x)/median(base))
 	}
-	fmt.Fprintf(tw, "drain (events/s)\t%.0f\t%s\t%s of XADD -P 16\n", median(r.drain), list(r.drain), ratio(r.drain, r.xaddP16))
-	fmt.Fprintf(tw, "produce (orders/s, %d clients)\t%.0f\t%s\t%s of XADD\n", s.clients, median(r.produce), list(r.produce), ratio(r.produce, r.xadd))
+	if len(r.drain) > 0 {
+		fmt.Fprintf(tw, "drain (events/s)\t%.0f\t%s\t%s of XADD -P 16\n", median(r.drain), list(r.drain), ratio(r.drain, r.xaddP16))
+	}
+	if len(r.produce) > 0 {
+		fmt.Fprintf(tw, "produce (orders/s, %d clients)\t%.0f\t%s\t%s of XADD\n", s.clients, median(r.produce), list(r.produce), ratio(r.produce, r.xadd))
+	}
 	if len(r.xadd) > 0 {
 		fmt.Fprintf(tw, "redis-benchmark XADD (%d clients)\t%.0f\t%s\t\n", s.clients, median(r.xadd), list(r.xadd))
 		fmt.Fprintf(tw, "redis-benchmark XADD -P 16\t%.0f\t%s\t\n", median(r.xaddP16), list(r.xaddP16))
 	} else {
-		fmt.Fprintf(tw, "redis-benchmark\tnot run\t\t(not installed, or a cluster or TLS target)\n")
+		fmt.Fprintf(tw, "redis-benchmark\tnot run\t\t(not installed, not asked for, or a cluster or TLS target)\n")
 	}
-	fmt.Fprintf(tw, "end to end at %d orders/s\tp50 %.2f ms\tp99 %.2f ms\tmax %.2f ms (%d orders)\n",
-		s.rate, r.e2e.quantile(0.50), r.e2e.quantile(0.99), r.e2e.quantile(1), len(r.e2e))
+	if len(r.e2e) > 0 {
+		fmt.Fprintf(tw, "end to end at %d orders/s\tp50 %.2f ms\tp99 %.2f ms\tmax %.2f ms (%d orders)\n",
+			s.rate, r.e2e.quantile(0.50), r.e2e.quantile(0.99), r.e2e.quantile(1), len(r.e2e))
+	}
 	if r.mem1 > 0 {
 		fmt.Fprintf(tw, "used_memory after %d / %d orders\t%.1f MB\t%.1f MB\t%+.1f%%\n", s.memoryOrders, 2*s.memoryOrders,
 			mb(r.mem1), mb(r.mem2), 100*(float64(r.mem2)/float64(r.mem1)-1))
@@ -292,24 +305,40 @@ func (r *results) print(w io.Writer, s settings) {
 	fmt.Fprintln(w)
 	line := func(name string, format string, v any) { fmt.Fprintf(w, "bench: %s="+format+"\n", name, v) }
 	line("redis", "%q", r.mode)
-	line("drain_events_per_s", "%.0f", median(r.drain))
-	line("produce_orders_per_s", "%.0f", median(r.produce))
+	line("produce_load", "%s", map[bool]string{true: "wrk", false: "go"}[s.wrkPath != ""])
+	if len(r.drain) > 0 {
+		line("drain_events_per_s", "%.0f", median(r.drain))
+	}
+	if len(r.produce) > 0 {
+		line("produce_orders_per_s", "%.0f", median(r.produce))
+	}
 	if comparable && len(r.xadd) > 0 {
 		line("xadd_per_s", "%.0f", median(r.xadd))
 		line("xadd_p16_per_s", "%.0f", median(r.xaddP16))
-		line("drain_vs_xadd_p16", "%.3f", median(r.drain)/median(r.xaddP16))
-		line("produce_vs_xadd", "%.3f", median(r.produce)/median(r.xadd))
-	} else {
-		line("drain_vs_xadd_p16", "%s", "n/a")
-		line("produce_vs_xadd", "%s", "n/a")
 	}
-	line("e2e_p50_ms", "%.2f", r.e2e.quantile(0.50))
-	line("e2e_p99_ms", "%.2f", r.e2e.quantile(0.99))
-	line("e2e_max_ms", "%.2f", r.e2e.quantile(1))
+	if len(r.drain) > 0 {
+		line("drain_vs_xadd_p16", "%s", ratioValue(comparable, r.drain, r.xaddP16))
+	}
+	if len(r.produce) > 0 {
+		line("produce_vs_xadd", "%s", ratioValue(comparable, r.produce, r.xadd))
+	}
+	if len(r.e2e) > 0 {
+		line("e2e_p50_ms", "%.2f", r.e2e.quantile(0.50))
+		line("e2e_p99_ms", "%.2f", r.e2e.quantile(0.99))
+		line("e2e_max_ms", "%.2f", r.e2e.quantile(1))
+	}
 	if r.mem1 > 0 {
 		line("redis_used_memory_mb_1m", "%.1f", mb(r.mem1))
 		line("redis_used_memory_mb_2m", "%.1f", mb(r.mem2))
 	}
+}
+
+// ratioValue is x's median over base's, or n/a when they cannot be compared.
+func ratioValue(comparable bool, x, base []float64) string {
+	if !comparable || len(base) == 0 || median(base) == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", median(x)/median(base))
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
