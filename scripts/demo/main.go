@@ -19,8 +19,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/streams-workshop/scripts/cli"
@@ -54,6 +56,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		flags.Usage()
 		return cli.ErrUsage
 	}
+	// `go run ./scripts/demo | head` closes our stdout early. Without this, the
+	// next write would kill the demo on the spot, before it stops the services
+	// and removes its build folder; with it, that write fails and we stop.
+	ctx, stopOnPipe := signal.NotifyContext(ctx, syscall.SIGPIPE)
+	defer stopOnPipe()
 	out := newOutput(stdout, stderr)
 
 	broker, err := chooseRedis(ctx, getenv, out)
