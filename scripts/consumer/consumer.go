@@ -23,6 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -399,8 +401,10 @@ func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redel
 // from and why it was set aside.
 func (c *Consumer) deadLetterFields(m redis.XMessage, reason string, deliveries int64) []string {
 	fields := make([]string, 0, 2*len(m.Values)+12)
-	for k, v := range m.Values {
-		fields = append(fields, k, fmt.Sprint(v))
+	// go-redis hands the fields over as a map: sort them, so that dead
+	// letters read the same each time.
+	for _, k := range slices.Sorted(maps.Keys(m.Values)) {
+		fields = append(fields, k, fmt.Sprint(m.Values[k]))
 	}
 	return append(fields,
 		"dlq.reason", reason,
