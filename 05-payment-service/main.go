@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch dedupe := getenv("PAYMENT_DEDUPE"); {
 	case dedupe == "marker" || (dedupe == "" && target.Cluster()):
 		p.script = payOnceMarked
+	case dedupe == "ack" && target.Cluster():
+		return errors.New("PAYMENT_DEDUPE=ack cannot work on a Redis Cluster: its script would touch two slots (CROSSSLOT); use marker")
 	case dedupe == "ack" || dedupe == "":
 		p.script = payAndAck
 	default:

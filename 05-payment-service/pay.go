@@ -26,6 +26,35 @@ import (
 // tutorial's in-memory counter, it does not restart at 0 and is shared by
 // every instance.
 
+// checkFirst starts both scripts. Redis does not roll back a script that
+// fails halfway: the writes made before the error stay. So each script first
+// checks what could make a later write fail (a key of the wrong type, a
+// command the ACL user may not run), and fails before writing anything.
+// Otherwise an order could be acked, or marked paid, and never paid.
+//
+//	KEYS[PAY] payment-events, KEYS[IDS] the id counter
+const checkFirst = `
+local function typeOf(key)
+  local t = redis.call('TYPE', key)
+  if type(t) == 'table' then return t.ok end
+  return t
+end
+local streamType = typeOf(KEYS[PAY])
+if streamType ~= 'stream' and streamType ~= 'none' then
+  return redis.error_reply('WRONGTYPE ' .. KEYS[PAY] .. ' holds a ' .. streamType .. ', not a stream')
+end
+local counter = redis.call('GET', KEYS[IDS])
+if counter and not tonumber(counter) then
+  return redis.error_reply('ERR ' .. KEYS[IDS] .. ' does not hold a number')
+end
+local function mayRun(...)
+  if redis.acl_check_cmd and not redis.acl_check_cmd(...) then
+    return false
+  end
+  return true
+end
+`
+
 // payAndAck acks each order event and publishes its payment in one atomic
 // step. XACK returns 0 for an entry that is no longer pending, because
 // another instance paid it (or dead-lettered it): that order is skipped.
@@ -37,6 +66,12 @@ import (
 //	KEYS  order-events, payment-events, the id counter
 //	ARGV  group, MAXLEN, then for each order: entry ID, userId, productId, price, orderId
 var payAndAck = redis.NewScript(`
+local PAY, IDS = 2, 3` + checkFirst + `
+if not (mayRun('XACK', KEYS[1], ARGV[1], '0-1') and mayRun('INCRBY', KEYS[IDS], '1') and
+        mayRun('XADD', KEYS[PAY], '*', 'f', 'v')) then
+  return redis.error_reply('NOPERM this user may not run XACK, INCRBY and XADD on these keys')
+end
+
 local acked, count = {}, 0
 for i = 3, #ARGV, 5 do
   if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
@@ -45,7 +80,7 @@ for i = 3, #ARGV, 5 do
 end
 local last = 0
 if count > 0 then
-  last = redis.call('INCRBY', KEYS[3], count) - count
+  last = redis.call('INCRBY', KEYS[IDS], count) - count
 end
 local ids = {}
 for i = 3, #ARGV, 5 do
@@ -53,7 +88,7 @@ for i = 3, #ARGV, 5 do
   if acked[i] then
     last = last + 1
     id = last
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
+    redis.call('XADD', KEYS[PAY], 'MAXLEN', '~', ARGV[2], '*',
       'userId', ARGV[i + 1], 'productId', ARGV[i + 2], 'price', ARGV[i + 3],
       'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 4])
   end
@@ -63,25 +98,32 @@ return ids
 `)
 
 // payOnceMarked is for a Redis Cluster, where a script's keys must share one
-// slot and order-events and payment-events do not. It marks each order paid
-// (SET with a TTL) and publishes its payment in one step, on keys that share
-// the hash tag {payment-events}. The consumer acks afterwards; a redelivered
-// order finds the marker. The cost: one small key per order for PAID_TTL.
+// slot and order-events and payment-events do not. It publishes each payment
+// and then marks the order paid (SET with a TTL), on keys that share the hash
+// tag {payment-events}. The consumer acks afterwards; a redelivered order
+// finds the marker. The cost: one small key per order for PAID_TTL.
 //
 //	KEYS  payment-events, the id counter, then each order's paid marker
 //	ARGV  marker TTL (s), MAXLEN, then for each order: userId, productId, price, orderId
 var payOnceMarked = redis.NewScript(`
+local PAY, IDS = 1, 2` + checkFirst + `
+if #KEYS >= 3 and not (mayRun('INCR', KEYS[IDS]) and mayRun('XADD', KEYS[PAY], '*', 'f', 'v') and
+                       mayRun('SET', KEYS[3], '1')) then
+  return redis.error_reply('NOPERM this user may not run INCR, XADD and SET on these keys')
+end
+
 local ids = {}
 for k = 3, #KEYS do
   local i = 3 + (k - 3) * 4
   local id = 0
-  if redis.call('SET', KEYS[k], 1, 'NX', 'EX', ARGV[1]) then
-    id = redis.call('INCR', KEYS[2])
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
-      'userId', ARGV[i], 'productId', ARGV[i+1], 'price', ARGV[i+2],
-      'paymentProcessId', id, 'orderId', ARGV[i+3])
+  if redis.call('EXISTS', KEYS[k]) == 0 then
+    id = redis.call('INCR', KEYS[IDS])
+    redis.call('XADD', KEYS[PAY], 'MAXLEN', '~', ARGV[2], '*',
+      'userId', ARGV[i], 'productId', ARGV[i + 1], 'price', ARGV[i + 2],
+      'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 3])
+    redis.call('SET', KEYS[k], id, 'EX', ARGV[1])
   end
-  ids[#ids+1] = id
+  ids[#ids + 1] = id
 end
 return ids
 `)

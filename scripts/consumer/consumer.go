@@ -192,12 +192,13 @@ func (c *Consumer) Run(ctx context.Context) error {
 			cursor = "0" // after a failure, start again from our own pending entries
 			continue
 		}
-		c.up()
 		if cursor != ">" && len(messages) == 0 {
 			cursor = ">" // our pending entries are done: read new ones
+			c.up()
 			continue
 		}
 		if len(messages) == 0 {
+			c.up()
 			continue // the block timed out
 		}
 		if err := c.process(ctx, messages, cursor != ">"); err != nil {
@@ -209,6 +210,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 			cursor = "0"
 			continue
 		}
+		// Redis is "back" only once a batch went through: a read that works
+		// while processing fails is no recovery.
+		c.up()
 		if cursor != ">" {
 			cursor = messages[len(messages)-1].ID
 		}
