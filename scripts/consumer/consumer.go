@@ -96,6 +96,8 @@ type Consumer struct {
 
 	downSince time.Time // zero while Redis answers
 	backoff   time.Duration
+	lastSeen  string // the greatest entry ID processed, where a lost group restarts
+
 }
 
 // Stats are a consumer's counters since it started.
@@ -256,7 +258,11 @@ func (c *Consumer) claimEvery() time.Duration {
 // It starts at 0, not $, so that orders placed before the service's first
 // start are processed too: nothing is lost, and handlers are idempotent.
 func (c *Consumer) CreateGroup(ctx context.Context) error {
-	err := c.rdb.XGroupCreateMkStream(ctx, c.cfg.Stream, c.cfg.Group, "0").Err()
+	return c.createGroupAt(ctx, "0")
+}
+
+func (c *Consumer) createGroupAt(ctx context.Context, id string) error {
+	err := c.rdb.XGroupCreateMkStream(ctx, c.cfg.Stream, c.cfg.Group, id).Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
 		return err
 	}
@@ -393,6 +399,11 @@ func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redel
 	if err != nil {
 		return err
 	}
+	for _, m := range messages {
+		if c.lastSeen == "" || idLess(c.lastSeen, m.ID) {
+			c.lastSeen = m.ID
+		}
+	}
 	for id, reason := range deadLetters {
 		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
 	}
@@ -445,8 +456,16 @@ func (c *Consumer) deliveryCounts(ctx context.Context, messages []redis.XMessage
 // fail handles an error from Redis: it recreates a lost group, or waits.
 func (c *Consumer) fail(ctx context.Context, err error) {
 	if isNoGroup(err) {
-		c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again")
-		if err := c.CreateGroup(ctx); err == nil {
+		// Start the new group after the last entry this consumer processed: if
+		// Redis lost its data, every new entry comes later (IDs follow the
+		// clock); if someone destroyed the group, the stream's old entries are
+		// not processed all over again.
+		from := c.lastSeen
+		if from == "" {
+			from = "0"
+		}
+		c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
+		if err := c.createGroupAt(ctx, from); err == nil {
 			return
 		}
 	}
@@ -477,6 +496,20 @@ func (c *Consumer) up() {
 	}
 }
 
+// idLess reports whether stream entry ID a comes before b.
+func idLess(a, b string) bool {
+	aMs, aSeq := splitID(a)
+	bMs, bSeq := splitID(b)
+	return aMs < bMs || (aMs == bMs && aSeq < bSeq)
+}
+
+func splitID(id string) (ms, seq uint64) {
+	msPart, seqPart, _ := strings.Cut(id, "-")
+	ms, _ = strconv.ParseUint(msPart, 10, 64)
+	seq, _ = strconv.ParseUint(seqPart, 10, 64)
+	return ms, seq
+}
+
 func isNoGroup(err error) bool {
 	return err != nil && strings.HasPrefix(err.Error(), "NOGROUP")
 }
@@ -494,21 +527,46 @@ type GroupState struct {
 }
 
 // State reads the group's state. It fails when the group does not exist.
+//
+// It reads XINFO GROUPS raw: go-redis reports a null entries-read as 0, and
+// entries-read is null exactly when the lag cannot be trusted. (Redis then
+// reports a null lag too; the embedded broker reports the stream's length.)
 func (c *Consumer) State(ctx context.Context) (GroupState, error) {
-	groups, err := c.rdb.XInfoGroups(ctx, c.cfg.Stream).Result()
+	groups, err := c.rdb.Do(ctx, "XINFO", "GROUPS", c.cfg.Stream).Slice()
 	if err != nil {
 		return GroupState{}, err
 	}
 	for _, g := range groups {
-		if g.Name != c.cfg.Group {
+		fields := fieldMap(g)
+		if fmt.Sprint(fields["name"]) != c.cfg.Group {
 			continue
 		}
-		s := GroupState{Stream: c.cfg.Stream, Group: g.Name, Consumers: g.Consumers, Pending: g.Pending, LastDeliveredID: g.LastDeliveredID}
-		if g.Lag >= 0 {
-			lag := g.Lag
+		s := GroupState{Stream: c.cfg.Stream, Group: c.cfg.Group}
+		s.Consumers, _ = fields["consumers"].(int64)
+		s.Pending, _ = fields["pending"].(int64)
+		s.LastDeliveredID, _ = fields["last-delivered-id"].(string)
+		lag, lagKnown := fields["lag"].(int64)
+		if _, readKnown := fields["entries-read"].(int64); lagKnown && readKnown {
 			s.Lag = &lag
 		}
 		return s, nil
 	}
 	return GroupState{}, fmt.Errorf("no group %s on %s", c.cfg.Group, c.cfg.Stream)
+}
+
+// fieldMap reads one group of an XINFO GROUPS reply: a map in RESP3, a flat
+// list of names and values in RESP2.
+func fieldMap(reply any) map[string]any {
+	fields := map[string]any{}
+	switch r := reply.(type) {
+	case map[any]any:
+		for k, v := range r {
+			fields[fmt.Sprint(k)] = v
+		}
+	case []any:
+		for i := 0; i+1 < len(r); i += 2 {
+			fields[fmt.Sprint(r[i])] = r[i+1]
+		}
+	}
+	return fields
 }
