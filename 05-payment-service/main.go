@@ -30,14 +30,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"Reads "+events.OrderStream+" as group "+events.PaymentGroup+", pays each order once,\n"+
 			"and publishes "+events.PaymentStream+". Invalid orders go to "+
 			events.DeadLetterStream(events.OrderStream, events.PaymentGroup)+".\n\n"+
-			"Environment:\n"+consumer.EnvHelp+"\n"+
+			"Environment:\n"+consumer.EnvHelp("8081")+"\n"+
 			"  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XADD MAXLEN ~, default 1000000)\n"+
 			"  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in\n"+
 			"                  one script; the default) or marker (remember paid orders for\n"+
 			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+
 			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default 168h)\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
-			"                  paying each batch (default 0; for experiments)", stderr)
+			"                  paying each batch, 0 to 15s (default 0; for experiments)", stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

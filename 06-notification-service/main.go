@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	flags := cli.Flags("notification-service", "go run ./06-notification-service",
 		"Reads "+events.OrderStream+" and "+events.PaymentStream+" as group "+events.NotificationGroup+",\n"+
 			"and sends a mail for each order and an SMS for each payment (printed on stdout).\n\n"+
-			"Environment:\n"+consumer.EnvHelp, stderr)
+			"Environment:\n"+consumer.EnvHelp("8082"), stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

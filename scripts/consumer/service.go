@@ -25,16 +25,19 @@ type Settings struct {
 	ReadyFile     string        // READY_FILE, for tests
 }
 
-// EnvHelp documents the variables SettingsFromEnv reads, for -h.
-const EnvHelp = `  CONSUMER_NAME   this instance's name in the group (default instance-1); give
+// EnvHelp documents the variables SettingsFromEnv reads, for -h, with the
+// service's default port.
+func EnvHelp(defaultPort string) string {
+	return `  CONSUMER_NAME   this instance's name in the group (default instance-1); give
                   each instance its own to scale out
   CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
                   it over with XAUTOCLAIM, a Go duration (default 30s)
   MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default 5)
   BATCH_SIZE      entries per XREADGROUP (COUNT, default 100)
-  PORT            HTTP port for /healthz and /stats
+  PORT            HTTP port for /healthz and /stats (default ` + defaultPort + `)
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
   REDIS_URL       the Redis server (default localhost:6379)`
+}
 
 // SettingsFromEnv reads and checks the settings; defaultPort is the
 // service's port from the tutorial.
