@@ -44,7 +44,7 @@ if streamType ~= 'stream' and streamType ~= 'none' then
   return redis.error_reply('WRONGTYPE ' .. KEYS[PAY] .. ' holds a ' .. streamType .. ', not a stream')
 end
 local counter = redis.call('GET', KEYS[IDS])
-if counter and not tonumber(counter) then
+if counter and not string.match(counter, '^%-?%d+$') then
   return redis.error_reply('ERR ' .. KEYS[IDS] .. ' does not hold a number')
 end
 local function mayRun(...)
@@ -67,6 +67,10 @@ end
 //	ARGV  group, MAXLEN, then for each order: entry ID, userId, productId, price, orderId
 var payAndAck = redis.NewScript(`
 local PAY, IDS = 2, 3` + checkFirst + `
+-- XACK answers 0, not an error, when the group is gone (a Redis restart
+-- without persistence): every order would look paid. XPENDING raises NOGROUP,
+-- and the consumer then creates the group again and retries the batch.
+redis.call('XPENDING', KEYS[1], ARGV[1])
 if not (mayRun('XACK', KEYS[1], ARGV[1], '0-1') and mayRun('INCRBY', KEYS[IDS], '1') and
         mayRun('XADD', KEYS[PAY], '*', 'f', 'v')) then
   return redis.error_reply('NOPERM this user may not run XACK, INCRBY and XADD on these keys')

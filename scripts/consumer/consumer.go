@@ -167,6 +167,19 @@ func (c *Consumer) Run(ctx context.Context) error {
 	var ahead <-chan readResult
 	for ctx.Err() == nil {
 		if !time.Now().Before(nextClaim) {
+			// Finish the batch read ahead first: it is ours already, and would
+			// look idle to XAUTOCLAIM after a slow batch.
+			if ahead != nil {
+				r := <-ahead
+				ahead = nil
+				if r.err == nil && len(r.messages) > 0 {
+					if err := c.process(ctx, r.messages, false); err != nil {
+						c.fail(ctx, err)
+						cursor = "0"
+						continue
+					}
+				}
+			}
 			if err := c.claim(ctx); err != nil {
 				c.fail(ctx, err)
 				continue
@@ -375,29 +388,37 @@ func (c *Consumer) process(ctx context.Context, messages []redis.XMessage, redel
 		}
 	}
 
-	ids := make([]string, 0, len(messages))
-	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		for _, m := range messages {
-			reason, dead := deadLetters[m.ID]
-			if dead || !c.cfg.HandlerAcks || m.Values == nil {
-				ids = append(ids, m.ID)
+	// Dead letters first, acks after: an entry is acked only once its dead
+	// letter is written. (One pipeline would ack even when the XADD fails,
+	// say on a full Redis, and the event would be nowhere.)
+	if len(deadLetters) > 0 {
+		_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for _, m := range messages {
+				if reason, dead := deadLetters[m.ID]; dead {
+					pipe.XAdd(ctx, &redis.XAddArgs{
+						Stream: c.cfg.DeadLetterStream,
+						MaxLen: c.cfg.DeadLetterMaxLen,
+						Approx: true,
+						Values: c.deadLetterFields(m, reason, max(deliveries[m.ID], 1)),
+					})
+				}
 			}
-			if dead {
-				pipe.XAdd(ctx, &redis.XAddArgs{
-					Stream: c.cfg.DeadLetterStream,
-					MaxLen: c.cfg.DeadLetterMaxLen,
-					Approx: true,
-					Values: c.deadLetterFields(m, reason, max(deliveries[m.ID], 1)),
-				})
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if len(ids) > 0 {
-			pipe.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...)
+	}
+	var ids []string
+	for _, m := range messages {
+		if _, dead := deadLetters[m.ID]; dead || !c.cfg.HandlerAcks || m.Values == nil {
+			ids = append(ids, m.ID)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+	}
+	if len(ids) > 0 {
+		if err := c.rdb.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...).Err(); err != nil {
+			return err
+		}
 	}
 	for _, m := range messages {
 		if c.lastSeen == "" || idLess(c.lastSeen, m.ID) {

@@ -101,6 +101,11 @@ func Parse(raw string) (Target, error) {
 		// url.Error repeats the whole input, password included: drop it.
 		return Target{}, errors.New("REDIS_URL is not a valid URL: expected redis://[user:pass@]host:port[/db]")
 	}
+	if u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" {
+		// A # or ? in a password cuts the URL short: the rest would be taken
+		// for a host, and shown.
+		return Target{}, errors.New("REDIS_URL is not a valid URL: percent-encode a password that holds # ? / or @")
+	}
 	t := Target{}
 	switch u.Scheme {
 	case "redis":
@@ -167,7 +172,12 @@ func parseClusterURL(raw string) (Target, error) {
 	return t, nil
 }
 
+// isHostPort accepts host:port. An @ means credentials without redis://,
+// which would then be shown as part of the address.
 func isHostPort(s string) bool {
+	if strings.Contains(s, "@") {
+		return false
+	}
 	_, port, err := net.SplitHostPort(s)
 	if err != nil {
 		return false
@@ -207,6 +217,7 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 			DisableIdentity: true,
 			// See the single-server case below.
 			ContextTimeoutEnabled: true,
+			MaxRetries:            -1,
 		}), nil
 	}
 	return redis.NewClient(&redis.Options{
@@ -222,6 +233,11 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 		// waits its own ReadTimeout (5s) for a server that hangs. With it, a
 		// deadline bounds the command; a context without one changes nothing.
 		ContextTimeoutEnabled: true,
+		// go-redis would send a command again when the connection broke before
+		// its reply came: an XADD that Redis had run then adds a second entry.
+		// The programs retry themselves, where it is safe: a consumer reads its
+		// pending entries again, order-service answers 503.
+		MaxRetries: -1,
 	}), nil
 }
 
