@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -21,8 +22,9 @@ type publisher struct {
 }
 
 type publishRequest struct {
-	fields []string
-	result chan publishResult // buffered: the publisher never waits on a handler
+	fields   []string
+	deadline time.Time          // past it, the handler has answered 503: do not publish
+	result   chan publishResult // buffered: the publisher never waits on a handler
 }
 
 type publishResult struct {
@@ -37,7 +39,8 @@ func newPublisher(client redis.UniversalClient, maxLen int64) *publisher {
 	return &publisher{redis: client, maxLen: maxLen, requests: make(chan publishRequest, maxBatch)}
 }
 
-// run sends batches until ctx is done. Requests still queued then get an error.
+// run sends batches until ctx is done. It is done after the HTTP server has
+// finished its requests, so no handler is left waiting.
 func (p *publisher) run(ctx context.Context) {
 	for {
 		var first publishRequest
@@ -63,6 +66,20 @@ func (p *publisher) run(ctx context.Context) {
 // send XADDs a batch in one pipeline, each trimmed with MAXLEN ~ (whole nodes
 // only, which is much cheaper than an exact trim), and answers each request.
 func (p *publisher) send(batch []publishRequest) {
+	// A request whose handler gave up while it queued is dropped: its client
+	// was told the order was not published, and that must stay true.
+	live := batch[:0]
+	for _, r := range batch {
+		if time.Now().Before(r.deadline) {
+			live = append(live, r)
+		} else {
+			r.result <- publishResult{err: context.DeadlineExceeded}
+		}
+	}
+	batch = live
+	if len(batch) == 0 {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
 	defer cancel()
 	cmds := make([]*redis.StringCmd, len(batch))
@@ -88,7 +105,8 @@ func (p *publisher) send(batch []publishRequest) {
 func (p *publisher) publish(ctx context.Context, fields []string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
-	r := publishRequest{fields: fields, result: make(chan publishResult, 1)}
+	deadline, _ := ctx.Deadline()
+	r := publishRequest{fields: fields, deadline: deadline, result: make(chan publishResult, 1)}
 	select {
 	case p.requests <- r:
 	case <-ctx.Done():

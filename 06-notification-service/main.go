@@ -97,8 +97,9 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (map[stri
 			key: "notification:mail:" + order.OrderID,
 			send: func() {
 				n.mails.Add(1)
-				mailColor.Fprintf(n.stdout, "[Order consumed] userId: %s   productId: %s   orderId: %s (mail sent)\n",
-					order.UserID, order.ProductID, order.OrderID)
+				// One write per line: the two consumers print at the same time.
+				io.WriteString(n.stdout, mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   orderId: %s (mail sent)",
+					order.UserID, order.ProductID, order.OrderID)+"\n")
 			},
 		})
 	}
@@ -119,8 +120,8 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (map[strin
 			key: "notification:sms:" + payment.OrderID,
 			send: func() {
 				n.texts.Add(1)
-				smsColor.Fprintf(n.stdout, "[Payment consumed] userId: %s   paymentProcessId: %s   orderId: %s (SMS sent)\n",
-					payment.UserID, payment.PaymentProcessID, payment.OrderID)
+				io.WriteString(n.stdout, smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   orderId: %s (SMS sent)",
+					payment.UserID, payment.PaymentProcessID, payment.OrderID)+"\n")
 			},
 		})
 	}

@@ -121,7 +121,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := services.Build(ctx, root, binDir); err != nil {
 		return err
 	}
-	env := []string{"REDIS_URL=" + targetURL(target)}
+	// The services get REDIS_URL as the user gave it, credentials and all, or
+	// the address of the server the bench started.
+	redisURL := getenv("REDIS_URL")
+	if redisURL == "" {
+		redisURL = target.Addrs[0]
+	}
+	env := []string{"REDIS_URL=" + redisURL}
 	b := &bench{ctx: ctx, rdb: rdb, target: target, binDir: binDir, env: env, s: s, progress: progress}
 
 	results := &results{mode: mode}
@@ -208,22 +214,6 @@ func redisUnderTest(ctx context.Context, getenv func(string) string, mode string
 	}
 	progress.say("started redis-server on " + srv.Addr())
 	return redisconn.Target{Addrs: []string{srv.Addr()}}, stop, "redis-server started by the bench", nil
-}
-
-// targetURL gives the services the same target, credentials included.
-func targetURL(t redisconn.Target) string {
-	if t.Cluster() || (t.Username == "" && t.Password == "" && !t.TLS && t.DB == 0) {
-		return strings.Join(t.Addrs, ",")
-	}
-	scheme := "redis"
-	if t.TLS {
-		scheme = "rediss"
-	}
-	auth := ""
-	if t.Password != "" {
-		auth = t.Username + ":" + t.Password + "@"
-	}
-	return fmt.Sprintf("%s://%s%s/%d", scheme, auth, t.Addrs[0], t.DB)
 }
 
 // workspaceRoot finds the folder that holds go.work, from the current one up.

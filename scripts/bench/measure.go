@@ -65,7 +65,25 @@ func (b *bench) reset() error {
 type service struct {
 	proc   *services.Process
 	addr   string // host:port of its HTTP server
-	stderr *bytes.Buffer
+	stderr *lockedBuffer
+}
+
+// lockedBuffer is a bytes.Buffer that the process writes while the bench reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // start runs a built service with the bench's REDIS_URL, a free port and
@@ -82,7 +100,7 @@ func (b *bench) start(name string, stdout io.Writer, extra ...string) (*service,
 	cmd.Env = append(append(os.Environ(), b.env...), "PORT="+strconv.Itoa(port), "READY_FILE="+ready)
 	cmd.Env = append(cmd.Env, extra...)
 	cmd.Stdout = stdout
-	svc := &service{stderr: &bytes.Buffer{}, addr: "127.0.0.1:" + strconv.Itoa(port)}
+	svc := &service{stderr: &lockedBuffer{}, addr: "127.0.0.1:" + strconv.Itoa(port)}
 	cmd.Stderr = svc.stderr
 	if svc.proc, err = services.Start(cmd); err != nil {
 		return nil, err
