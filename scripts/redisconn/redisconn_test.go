@@ -82,6 +82,10 @@ func TestParseRefuses(t *testing.T) {
 		"http://learner:" + secret + "@host:6379",
 		"host1:7000,learner:" + secret + "@host2", // a cluster list is host:port only
 		"host1:7000,",
+		secret + "@127.0.0.1:1",                 // credentials without redis://
+		"host1:7000," + secret + "@127.0.0.1:2", // the same in a cluster list
+		"redis://u:12#" + secret + "@host:6379", // an unencoded # cuts the URL short
+		"redis://u:12?" + secret + "@host:6379", // and so does ?
 	} {
 		got, err := Parse(raw)
 		if err == nil {
