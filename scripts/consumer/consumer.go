@@ -60,7 +60,7 @@ type Config struct {
 	Group    string
 	Consumer string
 
-	// Count is the batch size of each read (default 100).
+	// Count is the batch size of each read (default 100; the services use 300).
 	Count int64
 	// Block bounds each blocking read (default 1s). A blocking read is not
 	// cancelled by its context, so this is also how long shutdown may wait.
