@@ -265,10 +265,10 @@ func (r *results) print(w io.Writer, s settings) {
 	fmt.Fprintf(tw, "Produce load:\t%s\n\n", loadGenerator)
 	fmt.Fprintf(tw, "measure\tmedian\truns\tvs baseline\n")
 	ratio := func(x, base []float64) string {
-		if !comparable || len(base) == 0 || median(base) == 0 {
-			return "n/a"
+		if v, ok := ratioOf(comparable, x, base); ok {
+			return fmt.Sprintf("%.2f×", v)
 		}
-		return fmt.Sprintf("%.2f×", median(x)/median(base))
+		return "n/a"
 	}
 	if len(r.drain) > 0 {
 		fmt.Fprintf(tw, "drain (events/s)\t%.0f\t%s\t%s of XADD -P 16\n", median(r.drain), list(r.drain), ratio(r.drain, r.xaddP16))
@@ -323,12 +323,20 @@ func (r *results) print(w io.Writer, s settings) {
 	}
 }
 
-// ratioValue is x's median over base's, or n/a when they cannot be compared.
-func ratioValue(comparable bool, x, base []float64) string {
+// ratioOf is x's median over base's; false when they cannot be compared.
+func ratioOf(comparable bool, x, base []float64) (float64, bool) {
 	if !comparable || len(base) == 0 || median(base) == 0 {
-		return "n/a"
+		return 0, false
 	}
-	return fmt.Sprintf("%.3f", median(x)/median(base))
+	return median(x) / median(base), true
+}
+
+// ratioValue is ratioOf for the bench: lines, or n/a.
+func ratioValue(comparable bool, x, base []float64) string {
+	if v, ok := ratioOf(comparable, x, base); ok {
+		return fmt.Sprintf("%.3f", v)
+	}
+	return "n/a"
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
