@@ -11,9 +11,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/rediscli"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/rediscli"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // stream is the key the tutorial uses.

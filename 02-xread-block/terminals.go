@@ -12,8 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/rediscli"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/rediscli"
 )
 
 // pollBlock is how long each read of `listen` waits. A blocking read does not

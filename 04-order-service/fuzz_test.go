@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/events"
 )
 
 // FuzzDecodeOrder feeds POST /orders bodies to decodeOrder and the validation

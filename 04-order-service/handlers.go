@@ -17,8 +17,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/httpserve"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/httpserve"
 )
 
 const (

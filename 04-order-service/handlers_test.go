@@ -16,10 +16,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/httpserve"
-	"github.com/streams-workshop/scripts/redisconn"
-	"github.com/streams-workshop/scripts/testkit"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // testService is the service against a Redis of its own, behind the same

@@ -21,10 +21,10 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/httpserve"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 const (

@@ -6,8 +6,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/streams-workshop/scripts/httpserve"
-	"github.com/streams-workshop/scripts/testkit"
+	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // TestMain lets the scripts run the service as the command `order-service`.

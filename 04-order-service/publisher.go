@@ -6,7 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/events"
 )
 
 // publisher lets concurrent requests share round trips to Redis. Handlers

@@ -17,10 +17,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/consumer"
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/consumer"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 func main() { cli.Main("payment-service", run) }

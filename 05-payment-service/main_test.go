@@ -5,7 +5,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/streams-workshop/scripts/testkit"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // TestMain lets the scripts run this service as the command `payment-service`.

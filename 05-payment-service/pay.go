@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/consumer"
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/consumer"
+	"github.com/streams-workshop/kit/events"
 )
 
 // An order event can be delivered more than once: after a crash before the

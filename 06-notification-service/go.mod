@@ -6,19 +6,23 @@ require (
 	github.com/fatih/color v1.19.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/rogpeppe/go-internal v1.16.0
-	github.com/streams-workshop/scripts v0.0.0
+	github.com/streams-workshop/kit v0.0.0
+	github.com/streams-workshop/kit/testkit v0.0.0-00010101000000-000000000000
 )
 
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
-	github.com/mattn/go-isatty v0.0.22 // indirect
+	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )
 
-// The shared kit lives next door; the replace lets `go mod tidy` work in this folder alone.
-replace github.com/streams-workshop/scripts => ../scripts
+// The kit is next door: copy it beside this folder and the stage builds alone.
+replace (
+	github.com/streams-workshop/kit => ../kit
+	github.com/streams-workshop/kit/testkit => ../kit/testkit
+)

@@ -17,10 +17,10 @@ import (
 	"github.com/fatih/color"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/consumer"
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/consumer"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // sentTTL is how long a sent notification is remembered, to drop duplicates.

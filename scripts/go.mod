@@ -6,10 +6,12 @@ require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/fatih/color v1.19.0
 	github.com/google/uuid v1.6.0
-	github.com/mattn/go-isatty v0.0.22
+	github.com/mattn/go-isatty v0.0.24
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/schollz/progressbar/v3 v3.19.1
+	github.com/streams-workshop/kit v0.0.0
+	github.com/streams-workshop/kit/testkit v0.0.0-00010101000000-000000000000
 )
 
 require (
@@ -22,4 +24,10 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/term v0.44.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
+)
+
+// The kit is next door: copy it beside this folder and the stage builds alone.
+replace (
+	github.com/streams-workshop/kit => ../kit
+	github.com/streams-workshop/kit/testkit => ../kit/testkit
 )

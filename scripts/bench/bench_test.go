@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/streams-workshop/scripts/testkit"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // TestQuickBench is a smoke run: the whole bench at tiny sizes, on a server it

@@ -33,10 +33,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/testkit"
 	"github.com/streams-workshop/scripts/services"
-	"github.com/streams-workshop/scripts/testkit"
 )
 
 func main() { cli.Main("bench", run) }

@@ -23,10 +23,10 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/testkit"
 	"github.com/streams-workshop/scripts/services"
-	"github.com/streams-workshop/scripts/testkit"
 )
 
 // bench holds what every measurement needs.

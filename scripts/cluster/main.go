@@ -24,8 +24,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/localcluster"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/testkit/localcluster"
 )
 
 func main() { cli.Main("cluster", run) }

@@ -9,8 +9,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // consumerName is what the demo's consumers call themselves in their groups,

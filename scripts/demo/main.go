@@ -25,7 +25,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/streams-workshop/scripts/cli"
+	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/scripts/services"
 )
 

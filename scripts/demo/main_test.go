@@ -12,8 +12,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/streams-workshop/kit/testkit"
 	"github.com/streams-workshop/scripts/services"
-	"github.com/streams-workshop/scripts/testkit"
 )
 
 // TestMain lets the scripts run this program as the command `demo`.

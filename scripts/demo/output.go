@@ -10,7 +10,7 @@ import (
 	"github.com/fatih/color"
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/streams-workshop/scripts/cli"
+	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/scripts/services"
 )
 

@@ -17,9 +17,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/events"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 const help = `Shows the streams ` + events.OrderStream + ` and ` + events.PaymentStream + ` and the dead-letter streams

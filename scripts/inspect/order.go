@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/events"
 )
 
 // pageSize is how many entries one XREVRANGE fetches while looking for an order.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/events"
 )
 
 // streamState is what inspect shows of one stream.

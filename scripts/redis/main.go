@@ -23,8 +23,8 @@ import (
 	"github.com/fatih/color"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/cli"
-	"github.com/streams-workshop/scripts/redisconn"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 func main() { cli.Main("redis", run) }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/streams-workshop/scripts/testkit"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // notClients are the programs that do not log in to the Redis of REDIS_URL.

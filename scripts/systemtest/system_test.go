@@ -11,8 +11,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/streams-workshop/kit/testkit"
 	"github.com/streams-workshop/scripts/services"
-	"github.com/streams-workshop/scripts/testkit"
 )
 
 // binDir holds the services, built once and put on the scripts' PATH.

@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/streams-workshop/scripts/acl"
+	"github.com/streams-workshop/kit/acl"
 )
 
 // Options change how a test's server starts. The zero value is a plain,
@@ -27,7 +27,7 @@ import (
 type Options struct {
 	// Password is required from the default user (requirepass).
 	Password string
-	// Users adds the services' users from scripts/acl/users.acl, each with
+	// Users adds the services' users from kit/acl/users.acl, each with
 	// the password UserPassword(name), and gives the default user the
 	// password AdminPassword (or Password, when set), so that it is no way
 	// around the rules. Real mode only: miniredis has no ACL rules.

@@ -10,7 +10,7 @@ import (
 )
 
 // The seed corpus is in testdata/fuzz/FuzzXxx, and runs as an ordinary test.
-// To look further: go test -fuzz=FuzzValidateOrder -fuzztime=60s ./scripts/events/
+// To look further: go test -fuzz=FuzzValidateOrder -fuzztime=60s ./kit/events/
 
 var priceForm = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
 

@@ -15,7 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/streams-workshop/scripts/rediscli"
+	"github.com/streams-workshop/kit/rediscli"
 )
 
 // waitLimit bounds every wait command, so that a broken test fails instead of hanging.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/httpserve"
+	"github.com/streams-workshop/kit/httpserve"
 )
 
 // Settings are what a consumer service reads from its environment.

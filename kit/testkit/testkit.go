@@ -28,8 +28,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/streams-workshop/scripts/acl"
-	"github.com/streams-workshop/scripts/localcluster"
+	"github.com/streams-workshop/kit/acl"
+	"github.com/streams-workshop/kit/testkit/localcluster"
 )
 
 // Mode is "real" or "embedded": how the test servers are started.

@@ -32,7 +32,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/scripts/events"
+	"github.com/streams-workshop/kit/events"
 )
 
 // BatchTimeout bounds the processing of one batch, handler included. A batch
