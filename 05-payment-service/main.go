@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -70,23 +69,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 	p.rdb = rdb
-	// On a cluster order-events and payment-events live in different slots,
-	// and a script cannot touch both: there, remember paid orders instead.
-	switch dedupe := getenv("PAYMENT_DEDUPE"); {
-	case dedupe == "marker" || (dedupe == "" && target.Cluster()):
-		p.script = payOnceMarked
-	case dedupe == "ack" && target.Cluster():
-		return errors.New("PAYMENT_DEDUPE=ack cannot work on a Redis Cluster: its script would touch two slots (CROSSSLOT); use marker")
-	case dedupe == "ack" || dedupe == "":
-		p.script = payAndAck
-	default:
-		return fmt.Errorf("PAYMENT_DEDUPE=%q: want ack or marker", dedupe)
+	if p.dedupe, err = dedupeMode(getenv("PAYMENT_DEDUPE"), target.Cluster()); err != nil {
+		return err
 	}
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
 	cfg := settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log)
-	cfg.HandlerAcks = p.script == payAndAck
+	cfg.HandlerAcks = p.dedupe == DedupeAck
 	orders, err := consumer.New(rdb, cfg)
 	if err != nil {
 		return err

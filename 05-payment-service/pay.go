@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -26,112 +26,52 @@ import (
 // tutorial's in-memory counter, it does not restart at 0 and is shared by
 // every instance.
 
-// checkFirst starts both scripts. Redis does not roll back a script that
-// fails halfway: the writes made before the error stay. So each script first
-// checks what could make a later write fail (a key of the wrong type, a
-// command the ACL user may not run), and fails before writing anything.
-// Otherwise an order could be acked, or marked paid, and never paid.
-//
-//	KEYS[PAY] payment-events, KEYS[IDS] the id counter
-const checkFirst = `
-local function typeOf(key)
-  local t = redis.call('TYPE', key)
-  if type(t) == 'table' then return t.ok end
-  return t
-end
-local streamType = typeOf(KEYS[PAY])
-if streamType ~= 'stream' and streamType ~= 'none' then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[PAY] .. ' holds a ' .. streamType .. ', not a stream')
-end
-local counter = redis.call('GET', KEYS[IDS])
-if counter and not string.match(counter, '^%-?%d+$') then
-  return redis.error_reply('ERR ' .. KEYS[IDS] .. ' does not hold a number')
-end
-local function mayRun(...)
-  if redis.acl_check_cmd and not redis.acl_check_cmd(...) then
-    return false
-  end
-  return true
-end
-`
+// DedupeMode says how the service keeps an order from being paid twice.
+type DedupeMode string
 
-// payAndAck acks each order event and publishes its payment in one atomic
-// step. XACK returns 0 for an entry that is no longer pending, because
-// another instance paid it (or dead-lettered it): that order is skipped.
-// This costs no memory and leaves no window between paying and acking.
-//
-// Redis runs a script call by call, and a call costs about as much as the
-// work in it, so the script numbers the whole batch with one INCRBY.
-//
-//	KEYS  order-events, payment-events, the id counter
-//	ARGV  group, MAXLEN, then for each order: entry ID, userId, productId, price, orderId
-var payAndAck = redis.NewScript(`
-local PAY, IDS = 2, 3` + checkFirst + `
--- XACK answers 0, not an error, when the group is gone (a Redis restart
--- without persistence): every order would look paid. XPENDING raises NOGROUP,
--- and the consumer then creates the group again and retries the batch.
-redis.call('XPENDING', KEYS[1], ARGV[1])
-if not (mayRun('XACK', KEYS[1], ARGV[1], '0-1') and mayRun('INCRBY', KEYS[IDS], '1') and
-        mayRun('XADD', KEYS[PAY], '*', 'f', 'v')) then
-  return redis.error_reply('NOPERM this user may not run XACK, INCRBY and XADD on these keys')
-end
+const (
+	// DedupeAck pays and acks each order in one script (payandack.lua): the
+	// ack itself says "paid". The default on a single Redis.
+	DedupeAck DedupeMode = "ack"
+	// DedupeMarker pays each order once and marks it paid (paymarked.lua);
+	// the consumer acks afterwards. The only choice on a Redis Cluster.
+	DedupeMarker DedupeMode = "marker"
+)
 
-local acked, count = {}, 0
-for i = 3, #ARGV, 5 do
-  if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
-    acked[i], count = true, count + 1
-  end
-end
-local last = 0
-if count > 0 then
-  last = redis.call('INCRBY', KEYS[IDS], count) - count
-end
-local ids = {}
-for i = 3, #ARGV, 5 do
-  local id = 0
-  if acked[i] then
-    last = last + 1
-    id = last
-    redis.call('XADD', KEYS[PAY], 'MAXLEN', '~', ARGV[2], '*',
-      'userId', ARGV[i + 1], 'productId', ARGV[i + 2], 'price', ARGV[i + 3],
-      'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 4])
-  end
-  ids[#ids + 1] = id
-end
-return ids
-`)
+// dedupeMode reads PAYMENT_DEDUPE. On a cluster order-events and
+// payment-events live in different slots, and a script cannot touch both:
+// there, only markers work.
+func dedupeMode(v string, cluster bool) (DedupeMode, error) {
+	switch mode := DedupeMode(v); {
+	case mode == "" && cluster:
+		return DedupeMarker, nil
+	case mode == "":
+		return DedupeAck, nil
+	case mode == DedupeAck && cluster:
+		return "", errors.New("PAYMENT_DEDUPE=ack cannot work on a Redis Cluster: its script would touch two slots (CROSSSLOT); use marker")
+	case mode == DedupeAck, mode == DedupeMarker:
+		return mode, nil
+	}
+	return "", fmt.Errorf("PAYMENT_DEDUPE=%q: want %s or %s", v, DedupeAck, DedupeMarker)
+}
 
-// payOnceMarked is for a Redis Cluster, where a script's keys must share one
-// slot and order-events and payment-events do not. It publishes each payment
-// and then marks the order paid (SET with a TTL), on keys that share the hash
-// tag {payment-events}. The consumer acks afterwards; a redelivered order
-// finds the marker. The cost: one small key per order for PAID_TTL.
-//
-//	KEYS  payment-events, the id counter, then each order's paid marker
-//	ARGV  marker TTL (s), MAXLEN, then for each order: userId, productId, price, orderId
-var payOnceMarked = redis.NewScript(`
-local PAY, IDS = 1, 2` + checkFirst + `
-if #KEYS >= 3 and not (mayRun('INCR', KEYS[IDS]) and mayRun('XADD', KEYS[PAY], '*', 'f', 'v') and
-                       mayRun('SET', KEYS[3], '1')) then
-  return redis.error_reply('NOPERM this user may not run INCR, XADD and SET on these keys')
-end
+// Each script is a file of its own, to read. Both start with the checks in
+// checkfirst.lua. Script.Run sends EVALSHA, and the whole script only when
+// Redis answers NOSCRIPT: after a restart, say.
+var (
+	//go:embed checkfirst.lua
+	checkFirstLua string
+	//go:embed payandack.lua
+	payAndAckLua string
+	//go:embed paymarked.lua
+	payMarkedLua string
 
-local ids = {}
-for k = 3, #KEYS do
-  local i = 3 + (k - 3) * 4
-  local id = 0
-  if redis.call('EXISTS', KEYS[k]) == 0 then
-    id = redis.call('INCR', KEYS[IDS])
-    redis.call('XADD', KEYS[PAY], 'MAXLEN', '~', ARGV[2], '*',
-      'userId', ARGV[i], 'productId', ARGV[i + 1], 'price', ARGV[i + 2],
-      'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 3])
-    redis.call('SET', KEYS[k], id, 'EX', ARGV[1])
-  end
-  ids[#ids + 1] = id
-end
-return ids
-`)
+	payAndAckScript = redis.NewScript(checkFirstLua + payAndAckLua)
+	payMarkedScript = redis.NewScript(checkFirstLua + payMarkedLua)
+)
 
+// The counter and the markers share payment-events' hash tag, and so its
+// cluster slot, so that one script may touch all three.
 const (
 	paidMarkerPrefix = "{" + events.PaymentStream + "}:paid:"
 	paymentIDCounter = "{" + events.PaymentStream + "}:payment-process-id"
@@ -140,7 +80,7 @@ const (
 // payer pays orders.
 type payer struct {
 	rdb     redis.UniversalClient
-	script  *redis.Script // payAndAck, or payOnceMarked on a cluster
+	dedupe  DedupeMode
 	stdout  io.Writer
 	maxLen  int64
 	paidTTL time.Duration
@@ -156,8 +96,8 @@ type order struct {
 	events.Order
 }
 
-// pay handles a batch of order events with one script call. With payAndAck
-// the script acks them too; with payOnceMarked the consumer acks afterwards.
+// pay handles a batch of order events with one script call. With DedupeAck
+// the script acks them too; with DedupeMarker the consumer acks afterwards.
 func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]string, error) {
 	if p.delay > 0 {
 		select { // a slow payment provider, for the takeover experiment
@@ -176,14 +116,19 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 		}
 		orders = append(orders, order{m.ID, o})
 	}
+	if len(orders) == 0 {
+		return rejected, nil
+	}
 
-	ids, err := p.runScript(ctx, orders)
-	if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
-		// Redis restarted and forgot the script: load it and try once more.
-		// Running the batch again is safe, because the script is idempotent.
-		if err = p.script.Load(ctx, p.rdb).Err(); err == nil {
-			ids, err = p.runScript(ctx, orders)
-		}
+	var ids []int64
+	var err error
+	switch p.dedupe {
+	case DedupeAck:
+		ids, err = p.payAndAck(ctx, orders)
+	case DedupeMarker:
+		ids, err = p.payOnceMarked(ctx, orders)
+	default:
+		err = fmt.Errorf("unknown dedupe mode %q", p.dedupe)
 	}
 	if err != nil {
 		return nil, err
@@ -201,35 +146,44 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 	return rejected, nil
 }
 
-// runScript pays a batch of orders with one EVALSHA, and returns each
-// order's paymentProcessId, or 0 for an order paid before.
-func (p *payer) runScript(ctx context.Context, orders []order) ([]int64, error) {
-	if len(orders) == 0 {
-		return nil, nil
+// payAndAck runs payandack.lua on a batch of orders.
+func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) {
+	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
+	args := orderArgs(orders, p.maxLen, events.PaymentGroup)
+	return runPayment(ctx, p.rdb, payAndAckScript, keys, args, len(orders))
+}
+
+// payOnceMarked runs paymarked.lua on a batch of orders.
+func (p *payer) payOnceMarked(ctx context.Context, orders []order) ([]int64, error) {
+	keys := []string{events.PaymentStream, paymentIDCounter}
+	for _, o := range orders {
+		keys = append(keys, paidMarkerPrefix+o.OrderID)
 	}
-	maxLen := strconv.FormatInt(p.maxLen, 10)
-	var keys []string
-	var args []any
-	if p.script == payOnceMarked {
-		keys = []string{events.PaymentStream, paymentIDCounter}
-		args = []any{int64(p.paidTTL / time.Second), maxLen}
-		for _, o := range orders {
-			keys = append(keys, paidMarkerPrefix+o.OrderID)
-			args = append(args, o.UserID, o.ProductID, o.Price, o.OrderID)
-		}
-	} else {
-		keys = []string{events.OrderStream, events.PaymentStream, paymentIDCounter}
-		args = []any{events.PaymentGroup, maxLen}
-		for _, o := range orders {
-			args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
-		}
+	args := orderArgs(orders, p.maxLen, int64(p.paidTTL/time.Second))
+	return runPayment(ctx, p.rdb, payMarkedScript, keys, args, len(orders))
+}
+
+// orderArgs is the ARGV both scripts take: MAXLEN, one argument of the
+// script's own, then five per order.
+func orderArgs(orders []order, maxLen int64, own any) []any {
+	args := make([]any, 0, 2+5*len(orders))
+	args = append(args, maxLen, own)
+	for _, o := range orders {
+		args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
 	}
-	ids, err := p.script.EvalSha(ctx, p.rdb, keys, args...).Int64Slice()
+	return args
+}
+
+// runPayment runs a payment script, and returns each order's
+// paymentProcessId, or 0 for an order paid before. Running a batch again is
+// safe: both scripts are idempotent.
+func runPayment(ctx context.Context, rdb redis.Scripter, script *redis.Script, keys []string, args []any, orders int) ([]int64, error) {
+	ids, err := script.Run(ctx, rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) != len(orders) {
-		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), len(orders))
+	if len(ids) != orders {
+		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), orders)
 	}
 	return ids, nil
 }
