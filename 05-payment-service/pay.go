@@ -98,26 +98,26 @@ type order struct {
 
 // pay handles a batch of order events with one script call. With DedupeAck
 // the script acks them too; with DedupeMarker the consumer acks afterwards.
-func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]string, error) {
+func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
+	var result consumer.Result
 	if p.delay > 0 {
 		select { // a slow payment provider, for the takeover experiment
 		case <-time.After(p.delay):
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return result, ctx.Err()
 		}
 	}
-	rejected := map[string]string{}
 	var orders []order
 	for _, m := range batch {
 		o, err := events.ParseOrder(m.ID, m.Values)
 		if err != nil {
-			rejected[m.ID] = "invalid order: " + err.Error()
+			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
 		orders = append(orders, order{m.ID, o})
 	}
 	if len(orders) == 0 {
-		return rejected, nil
+		return result, nil
 	}
 
 	var ids []int64
@@ -131,7 +131,7 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 		err = fmt.Errorf("unknown dedupe mode %q", p.dedupe)
 	}
 	if err != nil {
-		return nil, err
+		return result, err
 	}
 
 	for i, id := range ids {
@@ -143,7 +143,7 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (map[string]s
 			fmt.Fprintf(p.stdout, "[Order consumed] Already paid   orderId: %s (not paid twice)\n", orders[i].OrderID)
 		}
 	}
-	return rejected, nil
+	return result, nil
 }
 
 // payAndAck runs payandack.lua on a batch of orders.

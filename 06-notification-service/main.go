@@ -84,13 +84,13 @@ type notification struct {
 }
 
 // mail sends one mail per order.
-func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (map[string]string, error) {
-	rejected := map[string]string{}
+func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
+	var result consumer.Result
 	var todo []notification
 	for _, m := range batch {
 		order, err := events.ParseOrder(m.ID, m.Values)
 		if err != nil {
-			rejected[m.ID] = "invalid order: " + err.Error()
+			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
 		todo = append(todo, notification{
@@ -103,17 +103,17 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (map[stri
 			},
 		})
 	}
-	return rejected, n.sendOnce(ctx, todo)
+	return result, n.sendOnce(ctx, todo)
 }
 
 // sms sends one text per payment.
-func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (map[string]string, error) {
-	rejected := map[string]string{}
+func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
+	var result consumer.Result
 	var todo []notification
 	for _, m := range batch {
 		payment, err := events.ParsePayment(m.ID, m.Values)
 		if err != nil {
-			rejected[m.ID] = "invalid payment: " + err.Error()
+			result.Reject(m.ID, "invalid payment: "+err.Error())
 			continue
 		}
 		todo = append(todo, notification{
@@ -125,7 +125,7 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (map[strin
 			},
 		})
 	}
-	return rejected, n.sendOnce(ctx, todo)
+	return result, n.sendOnce(ctx, todo)
 }
 
 // sendOnce claims each notification's key with SET NX, in one pipeline, and

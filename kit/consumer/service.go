@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -98,10 +99,10 @@ func (s Settings) Config(stream, group string, handler Handler, log *slog.Logger
 func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, extraStats func() any, consumers ...*Consumer) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		health(w, r, rdb, consumers)
+		health(w, r, rdb, log, consumers)
 	})
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
-		stats(w, r, consumers, extraStats)
+		stats(w, r, log, consumers, extraStats)
 	})
 	srv := httpserve.New(":"+s.Port, mux)
 
@@ -124,25 +125,41 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 	return err
 }
 
-// health is 200 when Redis answers and every group exists, else 503.
-func health(w http.ResponseWriter, r *http.Request, rdb redis.UniversalClient, consumers []*Consumer) {
+// health is 200 when Redis answers, every group exists and every consumer
+// gets through, else 503 with the problem in plain words. The log has the
+// detail: go-redis's errors name addresses and carry server messages.
+func health(w http.ResponseWriter, r *http.Request, rdb redis.UniversalClient, log *slog.Logger, consumers []*Consumer) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		httpserve.Error(w, http.StatusServiceUnavailable, "redis: "+err.Error())
+		log.Warn("/healthz: PING failed", "err", err)
+		httpserve.Error(w, http.StatusServiceUnavailable, plainWords(err))
 		return
 	}
 	for _, c := range consumers {
+		if problem := c.Problem(); problem != "" {
+			httpserve.Error(w, http.StatusServiceUnavailable, problem)
+			return
+		}
 		if _, err := c.State(ctx); err != nil {
-			httpserve.Error(w, http.StatusServiceUnavailable, err.Error())
+			log.Warn("/healthz: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
+			httpserve.Error(w, http.StatusServiceUnavailable, c.stateProblem(err))
 			return
 		}
 	}
 	httpserve.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// stateProblem says in plain words why the group's state cannot be read.
+func (c *Consumer) stateProblem(err error) string {
+	if errors.Is(err, errNoGroup) || redis.HasErrorPrefix(err, "ERR no such key") {
+		return "no group " + c.cfg.Group + " on " + c.cfg.Stream + " (yet)"
+	}
+	return "cannot read the state of " + c.cfg.Group + ": " + plainWords(err)
+}
+
 // stats reports each consumer's counters and its group's pending and lag.
-func stats(w http.ResponseWriter, r *http.Request, consumers []*Consumer, extraStats func() any) {
+func stats(w http.ResponseWriter, r *http.Request, log *slog.Logger, consumers []*Consumer, extraStats func() any) {
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	type consumerStats struct {
@@ -159,7 +176,8 @@ func stats(w http.ResponseWriter, r *http.Request, consumers []*Consumer, extraS
 		cs := consumerStats{Consumer: c.cfg.Consumer, Stats: c.Stats()}
 		state, err := c.State(ctx)
 		if err != nil {
-			cs.Error = err.Error()
+			log.Warn("/stats: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
+			cs.Error = c.stateProblem(err)
 			state = GroupState{Stream: c.cfg.Stream, Group: c.cfg.Group}
 		}
 		cs.GroupState = state

@@ -1,0 +1,226 @@
+package consumer_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/consumer"
+)
+
+const (
+	stream = "jobs"
+	group  = "workers"
+	dlq    = "jobs:dlq:workers"
+)
+
+// recorder is a handler that remembers what it was given.
+type recorder struct {
+	mu   sync.Mutex
+	seen []consumer.Message
+	// reject, when set, says why an entry is refused ("" to accept it).
+	reject func(m consumer.Message) string
+	// fail, when set, is returned instead of a result.
+	fail func() error
+}
+
+func (r *recorder) handle(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = append(r.seen, batch...)
+	if r.fail != nil {
+		if err := r.fail(); err != nil {
+			return consumer.Result{}, err
+		}
+	}
+	var result consumer.Result
+	for _, m := range batch {
+		if r.reject != nil {
+			if reason := r.reject(m); reason != "" {
+				result.Reject(m.ID, reason)
+			}
+		}
+	}
+	return result, nil
+}
+
+func (r *recorder) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []string
+	for _, m := range r.seen {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+// run starts a consumer of jobs in group workers; the returned function stops
+// it and waits for Run to return.
+func run(t *testing.T, rdb *redis.Client, name string, h *recorder, tune func(*consumer.Config)) (*consumer.Consumer, func()) {
+	t.Helper()
+	cfg := consumer.Config{Stream: stream, Group: group, Consumer: name, Handler: h.handle,
+		Block: 100 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}
+	if tune != nil {
+		tune(&cfg)
+	}
+	c, err := consumer.New(rdb, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	stop := func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return c, stop
+}
+
+func add(t *testing.T, rdb *redis.Client, values ...string) string {
+	t.Helper()
+	id, err := rdb.XAdd(context.Background(), &redis.XAddArgs{Stream: stream, Values: values}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// A restarted consumer first finishes what it had been given before it
+// died (its pending entries, ID 0), then reads new ones (>); it acks both.
+func TestOwnPendingEntriesFirst(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	old := add(t, rdb, "n", "1")
+	rdb.XGroupCreate(ctx, stream, group, "0")
+	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "c1", Streams: []string{stream, ">"}})
+	fresh := add(t, rdb, "n", "2")
+
+	h := &recorder{}
+	run(t, rdb, "c1", h, nil)
+	waitUntil(t, "both entries are handled", func() bool { return len(h.ids()) == 2 })
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+	if got, want := h.ids(), []string{old, fresh}; !slices.Equal(got, want) {
+		t.Errorf("handled %v, want %v: the pending entry first", got, want)
+	}
+	if d := h.seen[0].Deliveries; d != 2 {
+		t.Errorf("the pending entry's Deliveries = %d, want 2 (read once before the crash)", d)
+	}
+	if d := h.seen[1].Deliveries; d != 1 {
+		t.Errorf("the new entry's Deliveries = %d, want 1", d)
+	}
+}
+
+// A rejected entry goes to the dead-letter stream with its fields and the
+// reason, and is acked; the others are acked too.
+func TestRejectedEntriesAreDeadLettered(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "1")
+	bad := add(t, rdb, "n", "poison")
+	h := &recorder{reject: func(m consumer.Message) string {
+		if m.Values["n"] == "poison" {
+			return "n is not a number"
+		}
+		return ""
+	}}
+	c, _ := run(t, rdb, "c1", h, nil)
+	waitUntil(t, "the dead letter is written", func() bool { return rdb.XLen(context.Background(), dlq).Val() == 1 })
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+
+	dead := rdb.XRange(context.Background(), dlq, "-", "+").Val()[0].Values
+	for field, want := range map[string]string{"n": "poison", "dlq.reason": "n is not a number",
+		"dlq.entryId": bad, "dlq.stream": stream, "dlq.group": group, "dlq.consumer": "c1", "dlq.deliveries": "1"} {
+		if dead[field] != want {
+			t.Errorf("dead letter %s = %v, want %q", field, dead[field], want)
+		}
+	}
+	if s := c.Stats(); s.Processed != 1 || s.DeadLettered != 1 {
+		t.Errorf("stats = %+v, want 1 processed and 1 dead-lettered", s)
+	}
+}
+
+// An entry delivered more than MaxDeliveries times (its consumer crashed on
+// it each time) is dead-lettered without reaching the handler.
+func TestMaxDeliveries(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	cursed := add(t, rdb, "n", "cursed")
+	rdb.XGroupCreate(ctx, stream, group, "0")
+	for _, id := range []string{">", "0"} { // delivered twice, acked never
+		rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "c1", Streams: []string{stream, id}})
+	}
+
+	h := &recorder{}
+	run(t, rdb, "c1", h, func(cfg *consumer.Config) { cfg.MaxDeliveries = 2 })
+	waitUntil(t, "the dead letter is written", func() bool { return rdb.XLen(ctx, dlq).Val() == 1 })
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+	dead := rdb.XRange(ctx, dlq, "-", "+").Val()[0].Values
+	if dead["dlq.entryId"] != cursed || dead["dlq.reason"] != "delivered 3 times, more than MAX_DELIVERIES=2" {
+		t.Errorf("dead letter = %v", dead)
+	}
+	if ids := h.ids(); len(ids) != 0 {
+		t.Errorf("the handler saw %v; a dead letter must not reach it", ids)
+	}
+}
+
+// XAUTOCLAIM: an entry a dead consumer left idle is taken over and handled.
+func TestClaimsIdleEntries(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	orphan := add(t, rdb, "n", "1")
+	rdb.XGroupCreate(ctx, stream, group, "0")
+	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "dead", Streams: []string{stream, ">"}})
+
+	h := &recorder{}
+	c, _ := run(t, rdb, "alive", h, func(cfg *consumer.Config) { cfg.ClaimMinIdle = 50 * time.Millisecond })
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+	if got := h.ids(); !slices.Equal(got, []string{orphan}) {
+		t.Errorf("handled %v, want the orphan %s", got, orphan)
+	}
+	if c.Stats().Claimed != 1 {
+		t.Errorf("stats = %+v, want 1 claimed", c.Stats())
+	}
+}
+
+// After NOGROUP (a Redis restart without persistence, or XGROUP DESTROY) the
+// group is created again after the last entry processed: new entries flow,
+// old ones are not handled twice.
+func TestRecreatesLostGroup(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	first := add(t, rdb, "n", "1")
+	h := &recorder{}
+	run(t, rdb, "c1", h, nil)
+	waitUntil(t, "the first entry is handled", func() bool { return len(h.ids()) == 1 })
+
+	if err := rdb.XGroupDestroy(ctx, stream, group).Err(); err != nil {
+		t.Fatal(err)
+	}
+	second := add(t, rdb, "n", "2")
+	waitUntil(t, "the second entry is handled", func() bool { return len(h.ids()) >= 2 })
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+	if got := h.ids(); !slices.Equal(got, []string{first, second}) {
+		t.Errorf("handled %v, want %v", got, []string{first, second})
+	}
+}
+
+// On shutdown the consumer finishes and acks the batch in hand, then Run returns.
+func TestStopFinishesTheBatchInHand(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "1")
+	ctx, cancel := context.WithCancel(context.Background())
+	// The handler is in the middle of its batch when the stop comes.
+	h := &recorder{fail: func() error { cancel(); return nil }}
+	c, err := consumer.New(rdb, consumer.Config{Stream: stream, Group: group, Consumer: "c1",
+		Handler: h.handle, Block: 100 * time.Millisecond, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Run(ctx)
+	if n := pendingCount(t, rdb, stream, group); n != 0 {
+		t.Errorf("pending = %d after stop, want 0: the batch in hand is acked", n)
+	}
+}

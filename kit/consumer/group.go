@@ -1,0 +1,137 @@
+package consumer
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// CreateGroup creates the group at the start of the stream, and the stream if
+// needed. A group that already exists (BUSYGROUP) is fine.
+//
+// It starts at 0, not $, so that orders placed before the service's first
+// start are processed too: nothing is lost, and handlers are idempotent.
+func (c *Consumer) CreateGroup(ctx context.Context) error {
+	return c.createGroupAt(ctx, "0")
+}
+
+// createGroup creates the group, backing off until Redis answers or ctx ends.
+func (c *Consumer) createGroup(ctx context.Context) {
+	for ctx.Err() == nil {
+		err := c.CreateGroup(ctx)
+		if err == nil {
+			c.up()
+			return
+		}
+		c.wait(ctx, err)
+	}
+}
+
+func (c *Consumer) createGroupAt(ctx context.Context, id string) error {
+	err := c.rdb.XGroupCreateMkStream(ctx, c.cfg.Stream, c.cfg.Group, id).Err()
+	if err != nil && !redis.HasErrorPrefix(err, "BUSYGROUP") {
+		return err
+	}
+	return nil
+}
+
+// recreateGroup makes the group again after NOGROUP. It starts after the
+// last entry this consumer processed: if Redis lost its data, every new entry
+// comes later (IDs follow the clock); if someone destroyed the group, the
+// stream's old entries are not processed all over again.
+func (c *Consumer) recreateGroup(ctx context.Context) error {
+	from := c.lastSeen
+	if from == "" {
+		from = "0"
+	}
+	c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
+	return c.createGroupAt(ctx, from)
+}
+
+func isNoGroup(err error) bool { return redis.HasErrorPrefix(err, "NOGROUP") }
+
+// noteSeen remembers the greatest entry ID processed.
+func (c *Consumer) noteSeen(messages []redis.XMessage) {
+	for _, m := range messages {
+		if c.lastSeen == "" || idLess(c.lastSeen, m.ID) {
+			c.lastSeen = m.ID
+		}
+	}
+}
+
+// idLess reports whether stream entry ID a comes before b.
+func idLess(a, b string) bool {
+	aMs, aSeq := splitID(a)
+	bMs, bSeq := splitID(b)
+	return aMs < bMs || (aMs == bMs && aSeq < bSeq)
+}
+
+func splitID(id string) (ms, seq uint64) {
+	msPart, seqPart, _ := strings.Cut(id, "-")
+	ms, _ = strconv.ParseUint(msPart, 10, 64)
+	seq, _ = strconv.ParseUint(seqPart, 10, 64)
+	return ms, seq
+}
+
+// GroupState is what XINFO GROUPS says of a group.
+type GroupState struct {
+	Stream          string `json:"stream"`
+	Group           string `json:"group"`
+	Consumers       int64  `json:"consumers"`
+	Pending         int64  `json:"pending"`
+	LastDeliveredID string `json:"lastDeliveredId"`
+	// Lag is nil when the server cannot tell (after XDEL or trimming of
+	// undelivered entries, or on a server without the field).
+	Lag *int64 `json:"lag"`
+}
+
+// errNoGroup says the group does not exist (yet, or any more).
+var errNoGroup = fmt.Errorf("no such group")
+
+// State reads the group's state. It fails when the group does not exist.
+//
+// It reads XINFO GROUPS raw: go-redis reports a null entries-read as 0, and
+// entries-read is null exactly when the lag cannot be trusted. (Redis then
+// reports a null lag too; the embedded broker reports the stream's length.)
+func (c *Consumer) State(ctx context.Context) (GroupState, error) {
+	groups, err := c.rdb.Do(ctx, "XINFO", "GROUPS", c.cfg.Stream).Slice()
+	if err != nil {
+		return GroupState{}, err
+	}
+	for _, g := range groups {
+		fields := fieldMap(g)
+		if fmt.Sprint(fields["name"]) != c.cfg.Group {
+			continue
+		}
+		s := GroupState{Stream: c.cfg.Stream, Group: c.cfg.Group}
+		s.Consumers, _ = fields["consumers"].(int64)
+		s.Pending, _ = fields["pending"].(int64)
+		s.LastDeliveredID, _ = fields["last-delivered-id"].(string)
+		lag, lagKnown := fields["lag"].(int64)
+		if _, readKnown := fields["entries-read"].(int64); lagKnown && readKnown {
+			s.Lag = &lag
+		}
+		return s, nil
+	}
+	return GroupState{}, fmt.Errorf("%w %s on %s", errNoGroup, c.cfg.Group, c.cfg.Stream)
+}
+
+// fieldMap reads one group of an XINFO GROUPS reply: a map in RESP3, a flat
+// list of names and values in RESP2.
+func fieldMap(reply any) map[string]any {
+	fields := map[string]any{}
+	switch r := reply.(type) {
+	case map[any]any:
+		for k, v := range r {
+			fields[fmt.Sprint(k)] = v
+		}
+	case []any:
+		for i := 0; i+1 < len(r); i += 2 {
+			fields[fmt.Sprint(r[i])] = r[i+1]
+		}
+	}
+	return fields
+}

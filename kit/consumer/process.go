@@ -1,0 +1,184 @@
+package consumer
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// handle processes a batch and deals with a failure. It reports whether the
+// batch is done.
+func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
+	if len(b.messages) == 0 {
+		c.up() // a read went through and there was nothing to do
+		return true
+	}
+	err := c.process(ctx, &b)
+	if err == nil {
+		// Redis is "back" only once a batch went through: a read that works
+		// while processing fails is no recovery.
+		c.up()
+		return true
+	}
+	if ctx.Err() != nil {
+		c.cfg.Log.Warn("could not finish the last batch; it stays pending", "err", err)
+		return false
+	}
+	c.retried.Add(1)
+	r.restart() // the batch is pending: the "0" pass reads it again
+	c.fail(ctx, err)
+	return false
+}
+
+// process hands a batch to the handler, then dead-letters and acks. It runs
+// to the end even when ctx is cancelled: a batch in hand is finished and
+// acked before shutdown.
+func (c *Consumer) process(ctx context.Context, b *batch) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), BatchTimeout)
+	defer cancel()
+
+	if b.deliveries == nil {
+		var err error
+		if b.deliveries, err = c.deliveryCounts(ctx, *b); err != nil {
+			return err
+		}
+	}
+	todo, deadLetters, gone := c.sort(b.messages, b.deliveries)
+	if len(todo) > 0 {
+		result, err := c.cfg.Handler(ctx, todo)
+		if err != nil {
+			return err
+		}
+		for _, r := range result.Rejected {
+			deadLetters[r.ID] = r.Reason
+		}
+	}
+	if err := c.deadLetter(ctx, b.messages, deadLetters, b.deliveries); err != nil {
+		return err
+	}
+	if err := c.ack(ctx, b.messages, deadLetters); err != nil {
+		return err
+	}
+
+	c.noteSeen(b.messages)
+	for id, reason := range deadLetters {
+		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
+	}
+	c.deadLettered.Add(int64(len(deadLetters)))
+	c.processed.Add(int64(len(b.messages) - len(deadLetters) - len(gone)))
+	return nil
+}
+
+// sort splits a batch into the messages for the handler, those delivered too
+// often (dead letters, with the reason), and those trimmed away meanwhile.
+func (c *Consumer) sort(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]string, gone []string) {
+	deadLetters = map[string]string{}
+	for _, m := range messages {
+		n := deliveries[m.ID]
+		switch {
+		case m.Values == nil:
+			// Pending, but trimmed or deleted from the stream: nothing left to do.
+			gone = append(gone, m.ID)
+		case n > c.cfg.MaxDeliveries:
+			deadLetters[m.ID] = fmt.Sprintf("delivered %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)
+		default:
+			todo = append(todo, Message{XMessage: m, Deliveries: n})
+		}
+	}
+	if len(gone) > 0 {
+		c.cfg.Log.Warn("pending entries were trimmed before they were processed", "count", len(gone), "first", gone[0])
+	}
+	return todo, deadLetters, gone
+}
+
+// deadLetter writes the dead letters, in one pipeline, before anything is
+// acked: an entry is acked only once its dead letter is written. (One
+// pipeline with the acks would ack even when the XADD fails, say on a full
+// Redis, and the event would be nowhere.)
+func (c *Consumer) deadLetter(ctx context.Context, messages []redis.XMessage, deadLetters map[string]string, deliveries map[string]int64) error {
+	if len(deadLetters) == 0 {
+		return nil
+	}
+	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, m := range messages {
+			if reason, dead := deadLetters[m.ID]; dead {
+				pipe.XAdd(ctx, &redis.XAddArgs{
+					Stream: c.cfg.DeadLetterStream,
+					MaxLen: c.cfg.DeadLetterMaxLen,
+					Approx: true,
+					Values: c.deadLetterFields(m, reason, deliveries[m.ID]),
+				})
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// ack acks the batch: every message, or with HandlerAcks only those the
+// handler did not see (dead letters, and entries trimmed away).
+func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLetters map[string]string) error {
+	var ids []string
+	for _, m := range messages {
+		if _, dead := deadLetters[m.ID]; dead || !c.cfg.HandlerAcks || m.Values == nil {
+			ids = append(ids, m.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return c.rdb.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...).Err()
+}
+
+// deadLetterFields keeps the original fields, then says where the entry came
+// from and why it was set aside.
+func (c *Consumer) deadLetterFields(m redis.XMessage, reason string, deliveries int64) []string {
+	fields := make([]string, 0, 2*len(m.Values)+12)
+	// go-redis hands the fields over as a map: sort them, so that dead
+	// letters read the same each time.
+	for _, k := range slices.Sorted(maps.Keys(m.Values)) {
+		fields = append(fields, k, fmt.Sprint(m.Values[k]))
+	}
+	return append(fields,
+		"dlq.reason", reason,
+		"dlq.stream", c.cfg.Stream,
+		"dlq.entryId", m.ID,
+		"dlq.group", c.cfg.Group,
+		"dlq.consumer", c.cfg.Consumer,
+		"dlq.deliveries", strconv.FormatInt(deliveries, 10),
+	)
+}
+
+// deliveryCounts says how often each entry has been delivered: 1 for new
+// entries, what XPENDING says for redelivered ones.
+func (c *Consumer) deliveryCounts(ctx context.Context, b batch) (map[string]int64, error) {
+	counts := make(map[string]int64, len(b.messages))
+	for _, m := range b.messages {
+		counts[m.ID] = 1
+	}
+	if !b.redelivered {
+		return counts, nil
+	}
+	pending, err := c.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: c.cfg.Stream,
+		Group:  c.cfg.Group,
+		Start:  b.messages[0].ID,
+		End:    b.messages[len(b.messages)-1].ID,
+		// Slack for our own pending entries that fall in the range but not in the batch.
+		Count:    2 * int64(len(b.messages)),
+		Consumer: c.cfg.Consumer,
+	}).Result()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pending {
+		if _, ok := counts[p.ID]; ok && p.RetryCount > 0 {
+			counts[p.ID] = p.RetryCount
+		}
+	}
+	return counts, nil
+}

@@ -1,0 +1,121 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// batch is what one read returns.
+type batch struct {
+	messages []redis.XMessage
+	// redelivered: read from this consumer's pending entries, or claimed.
+	// Their delivery counts come from XPENDING; a new entry's count is 1.
+	redelivered bool
+	deliveries  map[string]int64 // filled by process, kept across retries
+}
+
+// reader reads this consumer's entries: first its own pending ones (ID 0),
+// left by a crash or a failed batch, then new ones (>). While a batch of new
+// entries is processed, the next one is read: the round trips overlap, and
+// Redis is kept busy.
+type reader struct {
+	c *Consumer
+	// cursor is "0" and then the last ID seen while paging through our own
+	// pending entries; ">" once they are done.
+	cursor string
+	ahead  <-chan readResult // the read of new entries in flight, or nil
+}
+
+type readResult struct {
+	messages []redis.XMessage
+	err      error
+}
+
+func (c *Consumer) newReader() *reader { return &reader{c: c, cursor: "0"} }
+
+// next returns the next batch; it is empty when there was nothing to read.
+func (r *reader) next(ctx context.Context) (batch, error) {
+	if r.cursor != ">" {
+		messages, err := r.c.read(ctx, r.cursor)
+		if err != nil {
+			return batch{}, err
+		}
+		if len(messages) == 0 {
+			r.cursor = ">" // our pending entries are done: read new ones
+			return batch{}, nil
+		}
+		r.cursor = messages[len(messages)-1].ID
+		return batch{messages: messages, redelivered: true}, nil
+	}
+	if r.ahead == nil {
+		r.ahead = r.readAhead(ctx)
+	}
+	res := <-r.ahead
+	r.ahead = nil
+	if res.err == nil && len(res.messages) > 0 && ctx.Err() == nil {
+		r.ahead = r.readAhead(ctx)
+	}
+	return batch{messages: res.messages}, res.err
+}
+
+// takeAhead waits for the read in flight, if any, and returns its batch.
+func (r *reader) takeAhead() (batch, error) {
+	if r.ahead == nil {
+		return batch{}, nil
+	}
+	res := <-r.ahead
+	r.ahead = nil
+	if res.err != nil {
+		r.cursor = "0" // a read whose reply was lost may have delivered entries
+	}
+	return batch{messages: res.messages}, res.err
+}
+
+// restart makes the reader start again from our own pending entries, where
+// the entries of a failed batch and of a read whose reply was lost are.
+func (r *reader) restart() {
+	if r.ahead != nil {
+		<-r.ahead // its entries are ours and pending: the "0" pass reads them
+		r.ahead = nil
+	}
+	r.cursor = "0"
+}
+
+// readAhead reads new entries in the background.
+func (r *reader) readAhead(ctx context.Context) <-chan readResult {
+	result := make(chan readResult, 1)
+	go func() {
+		messages, err := r.c.read(ctx, ">")
+		result <- readResult{messages, err}
+	}()
+	return result
+}
+
+// read fetches one batch with XREADGROUP. With cursor ">" it blocks for new
+// entries; else it pages through this consumer's pending entries, which
+// never blocks.
+func (c *Consumer) read(ctx context.Context, cursor string) ([]redis.XMessage, error) {
+	block := time.Duration(-1) // -1: no BLOCK argument
+	if cursor == ">" {
+		block = c.cfg.Block
+	}
+	// The read must not be cut by ctx: go-redis would drop the connection
+	// mid-reply. Block bounds it instead.
+	streams, err := c.rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
+		Group:    c.cfg.Group,
+		Consumer: c.cfg.Consumer,
+		Streams:  []string{c.cfg.Stream, cursor},
+		Count:    c.cfg.Count,
+		Block:    block,
+	}).Result()
+	if errors.Is(err, redis.Nil) || (err == nil && len(streams) == 0) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return streams[0].Messages, nil
+}
