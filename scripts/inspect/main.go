@@ -6,6 +6,7 @@
 //	go run ./scripts/inspect              the streams, groups and consumers
 //	go run ./scripts/inspect -watch       the same, every second, until Ctrl-C
 //	go run ./scripts/inspect -order ID    one order, entry by entry
+//	go run ./scripts/inspect -web         all of it live in a browser, at http://127.0.0.1:8090
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -35,22 +37,34 @@ its entry ID for an order from the Spring service), in time order, with the
 time from its entry ID and what each group did with it: not delivered yet,
 pending, or acked.
 
+With -web it serves the same, live, as a web page for the class to watch:
+the services around the two streams, the newest entries, the groups'
+consumers and pending entries, the dead letters, and a search for one order.
+It listens on ` + defaultWebAddr + ` (this computer only) unless given an
+address, such as -web 0.0.0.0:8090 to let others on the network look.
+
 Redis: REDIS_URL (default ` + redisconn.DefaultAddr + `).`
 
 func main() { cli.Main("inspect", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("inspect", "go run ./scripts/inspect [-watch] [-order ID [-max N]]", help, stderr)
+	flags := cli.Flags("inspect", "go run ./scripts/inspect [-watch] [-order ID [-max N]] [-web [ADDR] [-lang ko]]", help, stderr)
 	watch := flags.Bool("watch", false, "show it again every second, until Ctrl-C")
 	times := flags.Int("n", 0, "with -watch, stop after this many times (0: until Ctrl-C)")
 	orderID := flags.String("order", "", "follow one order, by orderId or entry ID, across the streams")
-	maxScan := flags.Int64("max", 100_000, "with -order, read at most this many entries of each stream, newest first")
-	if err := cli.Parse(flags, args); err != nil {
+	maxScan := flags.Int64("max", 100_000, "with -order or -web, read at most this many entries of each stream, newest first")
+	var web webFlag
+	flags.Var(&web, "web", "serve a live web page, on ADDR if given (default "+defaultWebAddr+")")
+	lang := flags.String("lang", "", "with -web, the page's language: en or ko (default: the browser's)")
+	if err := cli.Parse(flags, webAddrArg(args)); err != nil {
 		return err
 	}
-	if flags.NArg() > 0 || *times < 0 || *maxScan < 1 {
+	if flags.NArg() > 0 || *times < 0 || *maxScan < 1 || !slices.Contains([]string{"", "en", "ko"}, *lang) {
 		flags.Usage()
 		return cli.ErrUsage
+	}
+	if web.addr != "" {
+		return serveWeb(ctx, getenv, stdout, stderr, webOptions{addr: web.addr, lang: *lang, maxScan: *maxScan})
 	}
 
 	rdb, target, err := redisconn.Connect(ctx, getenv)
@@ -65,7 +79,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		if *orderID != "" {
-			return followOrder(ctx, w, rdb, srv, *orderID, *maxScan)
+			t, err := traceOrder(ctx, rdb, srv, *orderID, *maxScan)
+			if err != nil {
+				return err
+			}
+			writeTrace(w, t)
+			if len(t.Entries) == 0 {
+				return fmt.Errorf("order %s not found", t.OrderID)
+			}
+			return nil
 		}
 		return showState(ctx, w, rdb, srv, target.String())
 	}

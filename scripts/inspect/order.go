@@ -20,9 +20,9 @@ const pageSize = 1000
 
 // entry is a stream entry with its fields in the order they were written.
 type entry struct {
-	Stream string
-	ID     string
-	Fields [][2]string
+	Stream string      `json:"stream"`
+	ID     string      `json:"id"`
+	Fields [][2]string `json:"fields"` // [name, value] pairs
 }
 
 func (e entry) field(name string) string {
@@ -51,11 +51,26 @@ func (e entry) about(orderID string) bool {
 	return false
 }
 
+// revRange reads up to count entries of stream, from end back, newest first.
+// A raw XREVRANGE keeps the fields in the order they were written, where
+// go-redis's XRevRange gives a map.
+func revRange(ctx context.Context, rdb redis.UniversalClient, stream, end string, count int64) ([]entry, error) {
+	reply, err := rdb.Do(ctx, "XREVRANGE", stream, end, "-", "COUNT", count).Slice()
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]entry, 0, len(reply))
+	for _, raw := range reply {
+		entries = append(entries, parseEntry(stream, raw))
+	}
+	return entries, nil
+}
+
 // scanned says how much of a stream the search read.
 type scanned struct {
-	Stream        string
-	Read, Length  int64
-	Before, After string
+	Stream string `json:"stream"`
+	Read   int64  `json:"read"`
+	Length int64  `json:"length"`
 }
 
 // findOrder reads stream from the newest entry back, at most max entries, and
@@ -70,20 +85,18 @@ func findOrder(ctx context.Context, rdb redis.UniversalClient, stream, orderID s
 	var found []entry
 	end := "+"
 	for s.Read < max {
-		// A raw XREVRANGE keeps the fields in the order they were written.
-		reply, err := rdb.Do(ctx, "XREVRANGE", stream, end, "-", "COUNT", min(pageSize, max-s.Read)).Slice()
+		page, err := revRange(ctx, rdb, stream, end, min(pageSize, max-s.Read))
 		if err != nil {
 			return nil, s, err
 		}
-		for _, raw := range reply {
-			e := parseEntry(stream, raw)
+		for _, e := range page {
 			if e.about(orderID) {
 				found = append(found, e)
 			}
 			end = "(" + e.ID // the next page starts just before this entry
 		}
-		s.Read += int64(len(reply))
-		if len(reply) < pageSize {
+		s.Read += int64(len(page))
+		if len(page) < pageSize {
 			break
 		}
 	}
@@ -104,65 +117,141 @@ func parseEntry(stream string, raw any) entry {
 	return e
 }
 
-// followOrder prints every entry about the order, in time order, with what
-// each consumer group did with it, then how much it read to find them.
-func followOrder(ctx context.Context, w io.Writer, rdb redis.UniversalClient, srv server, orderID string, max int64) error {
+// trace is one order's path through the streams: what -order prints, and
+// what the web page shows for ?order=ID.
+type trace struct {
+	OrderID string `json:"orderId"`
+	// EntryID is the order-events entry ID that was asked for, when it led to
+	// the order's orderId.
+	EntryID string        `json:"entryId,omitempty"`
+	Entries []tracedEntry `json:"entries"` // in time order
+	Scanned []scanned     `json:"scanned"`
+}
+
+type tracedEntry struct {
+	entry
+	Time time.Time `json:"time"` // from the entry ID
+	// Groups says what each group of the entry's stream did with it; a dead
+	// letter has none.
+	Groups []delivery `json:"groups"`
+}
+
+// delivery is what one group did with one entry.
+type delivery struct {
+	Group  string `json:"group"`
+	Status string `json:"status"` // notDelivered, pending or acked
+	// For a pending entry: who holds it, how often it was delivered, and for
+	// how long nobody touched it.
+	Consumer   string `json:"consumer,omitempty"`
+	Deliveries int64  `json:"deliveries,omitempty"`
+	IdleMs     int64  `json:"idleMs,omitempty"`
+}
+
+const (
+	notDelivered = "notDelivered"
+	pending      = "pending"
+	acked        = "acked"
+)
+
+// traceOrder finds every entry about the order, at most max entries back in
+// each stream, and what each consumer group did with it.
+func traceOrder(ctx context.Context, rdb redis.UniversalClient, srv server, orderID string, max int64) (trace, error) {
+	t := trace{OrderID: orderID}
 	names, err := streamNames(ctx, rdb)
 	if err != nil {
-		return err
+		return t, err
 	}
 	// An entry ID copied from order-events names an order that has an orderId:
 	// follow that, since the other streams know the order by it.
 	if e, err := rdb.Do(ctx, "XRANGE", events.OrderStream, orderID, orderID).Slice(); err == nil && len(e) == 1 {
 		if id := parseEntry(events.OrderStream, e[0]).field("orderId"); id != "" {
-			fmt.Fprintf(w, "%s %s has orderId %s: following that.\n", events.OrderStream, orderID, id)
-			orderID = id
+			t.EntryID, t.OrderID = orderID, id
 		}
 	}
 	var found []entry
-	var reads []scanned
 	for _, stream := range names {
-		entries, s, err := findOrder(ctx, rdb, stream, orderID, max)
+		entries, s, err := findOrder(ctx, rdb, stream, t.OrderID, max)
 		if err != nil {
-			return fmt.Errorf("%s: %w", stream, err)
+			return t, fmt.Errorf("%s: %w", stream, err)
 		}
 		found = append(found, entries...)
-		reads = append(reads, s)
+		t.Scanned = append(t.Scanned, s)
 	}
 	slices.SortStableFunc(found, func(a, b entry) int { return compareIDs(a.ID, b.ID) })
+	for _, e := range found {
+		te := tracedEntry{entry: e, Time: idTime(e.ID)}
+		if !isDeadLetter(e.Stream) {
+			if te.Groups, err = deliveriesOf(ctx, rdb, srv, e); err != nil {
+				return t, err
+			}
+		}
+		t.Entries = append(t.Entries, te)
+	}
+	return t, nil
+}
 
-	titleColor.Fprintf(w, "Order %s\n\n", orderID)
-	var start time.Time
-	for i, e := range found {
-		at := idTime(e.ID)
-		since := ""
-		if i == 0 {
-			start = at
+// deliveriesOf says, for each group on the entry's stream, whether the entry
+// is not delivered yet, pending (delivered, not acked), or acked.
+func deliveriesOf(ctx context.Context, rdb redis.UniversalClient, srv server, e entry) ([]delivery, error) {
+	groups, err := readGroups(ctx, rdb, srv, e.Stream)
+	if err != nil {
+		return nil, err
+	}
+	var out []delivery
+	for _, g := range groups {
+		d := delivery{Group: g.Name, Status: acked}
+		if compareIDs(e.ID, g.LastDeliveredID) > 0 {
+			d.Status = notDelivered
 		} else {
-			since = fmt.Sprintf("  (+%s)", at.Sub(start))
+			p, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+				Stream: e.Stream, Group: g.Name, Start: e.ID, End: e.ID, Count: 1,
+			}).Result()
+			if err != nil {
+				return nil, err
+			}
+			if len(p) > 0 {
+				d = delivery{Group: g.Name, Status: pending, Consumer: p[0].Consumer,
+					Deliveries: p[0].RetryCount, IdleMs: p[0].Idle.Milliseconds()}
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// writeTrace prints the trace: each entry, in time order, with what each
+// consumer group did with it, then how much was read to find them.
+func writeTrace(w io.Writer, t trace) {
+	if t.EntryID != "" {
+		fmt.Fprintf(w, "%s %s has orderId %s: following that.\n", events.OrderStream, t.EntryID, t.OrderID)
+	}
+	titleColor.Fprintf(w, "Order %s\n\n", t.OrderID)
+	for i, e := range t.Entries {
+		since := ""
+		if i > 0 {
+			since = fmt.Sprintf("  (+%s)", e.Time.Sub(t.Entries[0].Time))
 		}
 		name := streamColor.Sprint(e.Stream)
 		if isDeadLetter(e.Stream) {
 			name = deadColor.Sprint(e.Stream)
 		}
-		fmt.Fprintf(w, "%s  %s  %s%s\n", name, e.ID, at.Format("2006-01-02 15:04:05.000"), since)
+		fmt.Fprintf(w, "%s  %s  %s%s\n", name, e.ID, e.Time.Format("2006-01-02 15:04:05.000"), since)
 		var fields []string
 		for _, f := range e.Fields {
 			fields = append(fields, f[0]+"="+f[1])
 		}
 		fmt.Fprintf(w, "  %s\n", strings.Join(fields, " "))
-		if !isDeadLetter(e.Stream) {
-			if err := writeDelivery(ctx, w, rdb, srv, e); err != nil {
-				return err
-			}
+		groups := table{}
+		for _, d := range e.Groups {
+			groups.add(plain(""), cell{d.Group, groupColor}, deliveryCell(d)) // the empty cell indents
 		}
+		groups.write(w)
 	}
-	if len(found) == 0 {
+	if len(t.Entries) == 0 {
 		fmt.Fprintln(w, "No entry about this order in what was scanned.")
 	}
-
 	var parts []string
-	for _, s := range reads {
+	for _, s := range t.Scanned {
 		if s.Read < s.Length {
 			parts = append(parts, fmt.Sprintf("%s the newest %d of %d entries (raise -max to read more)", s.Stream, s.Read, s.Length))
 		} else {
@@ -170,41 +259,18 @@ func followOrder(ctx context.Context, w io.Writer, rdb redis.UniversalClient, sr
 		}
 	}
 	fmt.Fprintf(w, "\nScanned: %s.\n", strings.Join(parts, ", "))
-	if len(found) == 0 {
-		return fmt.Errorf("order %s not found", orderID)
-	}
-	return nil
 }
 
-// writeDelivery says, for each group on the entry's stream, whether the entry
-// is not delivered yet, pending (delivered, not acked), or acked.
-func writeDelivery(ctx context.Context, w io.Writer, rdb redis.UniversalClient, srv server, e entry) error {
-	groups, err := readGroups(ctx, rdb, srv, e.Stream)
-	if err != nil {
-		return err
+func deliveryCell(d delivery) cell {
+	switch d.Status {
+	case notDelivered:
+		return cell{"not delivered yet", busyColor}
+	case pending:
+		idle := time.Duration(d.IdleMs) * time.Millisecond
+		return cell{fmt.Sprintf("pending at %s, %s, idle %s", d.Consumer, deliveries(d.Deliveries), idle), busyColor}
+	default:
+		return cell{"acked", groupColor}
 	}
-	t := table{}
-	for _, g := range groups {
-		status := cell{"acked", groupColor}
-		if compareIDs(e.ID, g.LastDeliveredID) > 0 {
-			status = cell{"not delivered yet", busyColor}
-		} else {
-			pending, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
-				Stream: e.Stream, Group: g.Name, Start: e.ID, End: e.ID, Count: 1,
-			}).Result()
-			if err != nil {
-				return err
-			}
-			if len(pending) > 0 {
-				p := pending[0]
-				status = cell{fmt.Sprintf("pending at %s, %s, idle %s",
-					p.Consumer, deliveries(p.RetryCount), p.Idle.Round(time.Millisecond)), busyColor}
-			}
-		}
-		t.add(plain(""), cell{g.Name, groupColor}, status) // the empty cell indents
-	}
-	t.write(w)
-	return nil
 }
 
 func deliveries(n int64) string {

@@ -7,39 +7,44 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/events"
 )
 
-// streamState is what inspect shows of one stream.
+// newestShown is how many of a stream's newest entries the web page shows.
+const newestShown = 5
+
+// streamState is what inspect shows of one stream: the table prints it, and
+// the web page reads it as JSON.
 type streamState struct {
-	Name    string
-	Exists  bool
-	Length  int64
-	FirstID string // "" when the stream is empty
-	LastID  string
-	Groups  []groupState
-	Err     error // not a stream, for example
+	Name    string       `json:"name"`
+	Exists  bool         `json:"exists"`
+	Length  int64        `json:"length"`
+	FirstID string       `json:"firstId"` // "" when the stream is empty
+	LastID  string       `json:"lastId"`
+	Newest  []entry      `json:"newest"` // newest first
+	Groups  []groupState `json:"groups"`
+	Problem string       `json:"problem,omitempty"` // not a stream, for example
 }
 
 // groupState is one consumer group, from XINFO GROUPS and XINFO CONSUMERS.
-// A nil pointer is a number the server does not know or does not give.
+// A nil pointer is a number the server does not know or does not give: JSON
+// null, shown as n/a.
 type groupState struct {
-	Name            string
-	Consumers       []consumerState
-	Pending         int64
-	LastDeliveredID string
-	EntriesRead     *int64
-	Lag             *int64
+	Name            string          `json:"name"`
+	Consumers       []consumerState `json:"consumers"`
+	Pending         int64           `json:"pending"`
+	LastDeliveredID string          `json:"lastDeliveredId"`
+	EntriesRead     *int64          `json:"entriesRead"`
+	Lag             *int64          `json:"lag"`
 }
 
 type consumerState struct {
-	Name    string
-	Pending int64
-	Idle    *time.Duration
+	Name    string `json:"name"`
+	Pending int64  `json:"pending"`
+	IdleMs  *int64 `json:"idleMs"`
 }
 
 // server says what the server can be trusted to report.
@@ -142,20 +147,23 @@ func readStream(ctx context.Context, rdb redis.UniversalClient, srv server, name
 		return s, nil
 	case "stream":
 	default:
-		s.Err = fmt.Errorf("%s is a %s, not a stream: the services cannot use it", name, typ)
+		s.Problem = fmt.Sprintf("%s is a %s, not a stream: the services cannot use it", name, typ)
 		return s, nil
 	}
 	s.Exists = true
 	if s.Length, err = rdb.XLen(ctx, name).Result(); err != nil {
 		return s, err
 	}
-	// XRANGE and XREVRANGE with COUNT 1 work on every server, where XINFO
+	// XRANGE with COUNT 1 and XREVRANGE work on every server, where XINFO
 	// STREAM's first-entry and last-entry do not.
 	if first, err := rdb.XRangeN(ctx, name, "-", "+", 1).Result(); err == nil && len(first) > 0 {
 		s.FirstID = first[0].ID
 	}
-	if last, err := rdb.XRevRangeN(ctx, name, "+", "-", 1).Result(); err == nil && len(last) > 0 {
-		s.LastID = last[0].ID
+	if s.Newest, err = revRange(ctx, rdb, name, "+", newestShown); err != nil {
+		return s, err
+	}
+	if len(s.Newest) > 0 {
+		s.LastID = s.Newest[0].ID
 	}
 	if s.Groups, err = readGroups(ctx, rdb, srv, name); err != nil {
 		return s, err
@@ -202,8 +210,7 @@ func readConsumers(ctx context.Context, rdb redis.UniversalClient, srv server, s
 		f := asMap(raw)
 		c := consumerState{Name: asString(f["name"]), Pending: asInt(f["pending"])}
 		if ms := asIntPtr(f["idle"]); ms != nil && *ms >= 0 && !srv.embedded() {
-			idle := time.Duration(*ms) * time.Millisecond
-			c.Idle = &idle
+			c.IdleMs = ms
 		}
 		consumers = append(consumers, c)
 	}

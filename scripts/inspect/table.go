@@ -120,8 +120,8 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 	consumersTable := table{header: []string{"STREAM", "GROUP", "CONSUMER", "PENDING", "IDLE"}, right: []bool{false, false, false, true, true}}
 	var problems []string
 	for _, s := range streams {
-		if s.Err != nil {
-			problems = append(problems, s.Err.Error())
+		if s.Problem != "" {
+			problems = append(problems, s.Problem)
 		}
 		name := cell{s.Name, streamColor}
 		if isDeadLetter(s.Name) && s.Length > 0 {
@@ -136,7 +136,7 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 			groupsTable.add(name, cell{g.Name, groupColor}, count(int64(len(g.Consumers)), nil),
 				count(g.Pending, busyColor), orDash(g.LastDeliveredID), maybe(g.EntriesRead, nil), maybe(g.Lag, busyColor))
 			for _, c := range g.Consumers {
-				consumersTable.add(name, cell{g.Name, groupColor}, plain(c.Name), count(c.Pending, busyColor), idle(c.Idle))
+				consumersTable.add(name, cell{g.Name, groupColor}, plain(c.Name), count(c.Pending, busyColor), idle(c.IdleMs))
 			}
 		}
 	}
@@ -157,14 +157,14 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 }
 
 // idle shows a consumer's idle time, to a precision that suits its size.
-func idle(d *time.Duration) cell {
-	if d == nil {
+func idle(ms *int64) cell {
+	if ms == nil {
 		return cell{"n/a", naColor}
 	}
-	switch {
-	case *d < time.Second:
-		return plain(d.Round(time.Millisecond).String())
-	case *d < time.Minute:
+	switch d := time.Duration(*ms) * time.Millisecond; {
+	case d < time.Second:
+		return plain(d.String())
+	case d < time.Minute:
 		return plain(d.Round(100 * time.Millisecond).String())
 	default:
 		return plain(d.Round(time.Second).String())
