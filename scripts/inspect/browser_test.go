@@ -79,7 +79,7 @@ func TestWebPageInBrowser(t *testing.T) {
 
 	page := openBrowser(t, chrome)
 	must(t, "open the page", chromedp.Do(page,
-		chromedp.EmulateViewport(1600, 1000),
+		chromedp.EmulateViewport(1440, 900),
 		chromedp.Navigate(web.URL+"/?lang=en")))
 	waitPage(t, page, "both streams and both groups", `
 		has('#order-events .num.length') && has('#payment-events') &&
@@ -189,7 +189,7 @@ func openBrowser(t *testing.T, chrome string) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1600, 1000),
+		chromedp.WindowSize(1440, 900),
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	page, cancelPage := chromedp.NewContext(alloc)

@@ -12,15 +12,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
@@ -41,7 +42,8 @@ With -web it serves the same, live, as a web page for the class to watch:
 the services around the two streams, the newest entries, the groups'
 consumers and pending entries, the dead letters, and a search for one order.
 It listens on ` + defaultWebAddr + ` (this computer only) unless given an
-address, such as -web 0.0.0.0:8090 to let others on the network look.
+address, such as -web 0.0.0.0:8090 to let others on the network look. The
+page speaks the browser's language; -lang ko or -lang en sets it for all.
 
 Redis: REDIS_URL (default ` + redisconn.DefaultAddr + `).`
 
@@ -55,16 +57,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	maxScan := flags.Int64("max", 100_000, "with -order or -web, read at most this many entries of each stream, newest first")
 	var web webFlag
 	flags.Var(&web, "web", "serve a live web page, on ADDR if given (default "+defaultWebAddr+")")
-	lang := flags.String("lang", "", "with -web, the page's language: en or ko (default: the browser's)")
+	lang.Flag(flags)
 	if err := cli.Parse(flags, webAddrArg(args)); err != nil {
 		return err
 	}
-	if flags.NArg() > 0 || *times < 0 || *maxScan < 1 || !slices.Contains([]string{"", "en", "ko"}, *lang) {
+	if flags.NArg() > 0 || *times < 0 || *maxScan < 1 {
 		flags.Usage()
 		return cli.ErrUsage
 	}
 	if web.addr != "" {
-		return serveWeb(ctx, getenv, stdout, stderr, webOptions{addr: web.addr, lang: *lang, maxScan: *maxScan})
+		// The page speaks the browser's language, unless -lang says otherwise.
+		pageLang := ""
+		flags.Visit(func(f *flag.Flag) {
+			if f.Name == "lang" {
+				pageLang = lang.Current()
+			}
+		})
+		return serveWeb(ctx, getenv, stdout, stderr, webOptions{addr: web.addr, lang: pageLang, maxScan: *maxScan})
 	}
 
 	rdb, target, err := redisconn.Connect(ctx, getenv)
