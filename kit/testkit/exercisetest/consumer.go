@@ -297,3 +297,12 @@ func (p *Pause) WaitPaused(t testing.TB, what string) {
 func (p *Pause) Release() { p.released.Fire() }
 
 func timeout() <-chan time.Time { return time.After(waitLimit) }
+
+// Cancelled returns a context that is already cancelled. A consumer loop
+// given it returns at once, so a test can see whether the task is started
+// without running the loop.
+func Cancelled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
