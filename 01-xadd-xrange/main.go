@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	client, _, err := redisconn.Connect(ctx, getenv)
+	client, _, err := redisconn.Connect(ctx, getenv, redisconn.Redis62)
 	if err != nil {
 		return err
 	}

@@ -171,7 +171,7 @@ func listenFor(ctx context.Context, client redis.UniversalClient, n int, stdout 
 // connect opens a client whose commands and replies are echoed to stdout,
 // each line after prefix.
 func connect(ctx context.Context, getenv func(string) string, stdout io.Writer, prefix string) (redis.UniversalClient, error) {
-	client, _, err := redisconn.Connect(ctx, getenv)
+	client, _, err := redisconn.Connect(ctx, getenv, redisconn.Redis62)
 	if err != nil {
 		return nil, err
 	}

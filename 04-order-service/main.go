@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	// Unreachable Redis: Connect's one-line error, printed by cli.Main, exit 1.
-	client, target, err := redisconn.Connect(ctx, getenv)
+	client, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis62)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, nil)).With("service", "payment-service")
-	rdb, target, err := redisconn.Connect(ctx, getenv)
+	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err
 	}

@@ -281,9 +281,10 @@ func IsAuthError(err error) bool {
 }
 
 // Connect reads the environment, builds a client and checks with PING, within
-// a few seconds, that the server answers. On failure the error is an
-// *UnreachableError (or a configuration error) fit to print as is.
-func Connect(ctx context.Context, getenv func(string) string) (redis.UniversalClient, Target, error) {
+// a few seconds, that the server answers, and that it is as new as each need
+// says (Redis62, Redis70). On failure the error is an *UnreachableError, a
+// *TooOldError (or a configuration error), fit to print as is.
+func Connect(ctx context.Context, getenv func(string) string, needs ...Need) (redis.UniversalClient, Target, error) {
 	t, err := FromEnv(getenv)
 	if err != nil {
 		return nil, t, err
@@ -300,6 +301,12 @@ func Connect(ctx context.Context, getenv func(string) string) (redis.UniversalCl
 			err = errors.New("no answer within " + (2 * dialTimeout).String())
 		}
 		return nil, t, &UnreachableError{Target: t, Err: err}
+	}
+	for _, need := range needs {
+		if err := CheckVersion(pingCtx, client, t, need); err != nil {
+			client.Close()
+			return nil, t, err
+		}
 	}
 	return client, t, nil
 }

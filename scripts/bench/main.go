@@ -180,7 +180,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // is installed, else the embedded broker.
 func redisUnderTest(ctx context.Context, getenv func(string) string, mode string, progress *progress) (redisconn.Target, func(), string, error) {
 	if getenv("REDIS_URL") != "" {
-		client, target, err := redisconn.Connect(ctx, getenv)
+		client, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 		if err != nil {
 			return target, nil, "", err
 		}

@@ -26,7 +26,7 @@ type broker struct {
 // chooseRedis uses the Redis at REDIS_URL when it answers, and otherwise
 // starts an embedded one in this process, on a free loopback port.
 func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (broker, error) {
-	client, target, err := redisconn.Connect(ctx, getenv)
+	client, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if ctx.Err() != nil {
 		return broker{}, interrupted(ctx, nil)
 	}

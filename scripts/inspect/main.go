@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serveWeb(ctx, getenv, stdout, stderr, webOptions{addr: web.addr, lang: pageLang, maxScan: *maxScan})
 	}
 
-	rdb, target, err := redisconn.Connect(ctx, getenv)
+	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis62)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,8 @@ var finite = map[string][]string{
 }
 
 // TestCredentials runs every program of the workshop against a Redis that
-// wants a password. With a wrong one, each exits 1 with one line that says
+// wants a password, and against one that poses as Redis 6.0, too old for all
+// of them. With a wrong one, each exits 1 with one line that says
 // so, and never hangs. With the right one, those that end by themselves
 // succeed. Neither way does any print the password.
 func TestCredentials(t *testing.T) {
@@ -75,6 +76,15 @@ func TestCredentials(t *testing.T) {
 			}
 			if strings.Contains(out, "Kit-Wrong-Pw") {
 				t.Errorf("the output shows the password:\n%s", out)
+			}
+		})
+		t.Run(name+"/old-server", func(t *testing.T) {
+			t.Parallel()
+			old := testkit.OldRedis(t, "6.0.0")
+			code, out := runProgram(t, root, program, old, nil)
+			if code != 1 || !strings.Contains(out, "Redis at "+old+" is version 6.0.0; this program needs Redis ") ||
+				strings.Count(strings.TrimSpace(out), "\n") != 0 {
+				t.Errorf("exit %d, want 1 and one line that gives the server's version and the one needed:\n%s", code, out)
 			}
 		})
 		args, ok := finite[name]
