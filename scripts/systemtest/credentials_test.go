@@ -18,6 +18,7 @@ import (
 var notClients = map[string]string{
 	"scripts/redis":   "it is a server: it only checks whether one already answers",
 	"scripts/cluster": "it starts its own servers and does not read REDIS_URL",
+	"scripts/check":   "it runs the exercises' tests, each with a Redis of its own",
 }
 
 // finite are the programs that end by themselves, with the arguments that
