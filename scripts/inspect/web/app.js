@@ -26,6 +26,7 @@ const LABELS = {
     paymentCaption: 'Pays each order once, and adds the payment to payment-events.',
     notificationCaption: 'Mails the user for each order, and texts them for each payment.',
     legend: 'pending: delivered to a consumer, not acked yet · lag: in the stream, not delivered to the group yet · read: delivered to the group so far · idle: time since the consumer last read',
+    naEmbedded: 'n/a: the embedded Redis (miniredis) does not keep this number; redis-server does',
     service: 'service',
     stream: 'stream',
     entries: 'entries',
@@ -75,6 +76,7 @@ const LABELS = {
     paymentCaption: '주문마다 한 번 결제하고, 결제를 payment-events에 추가합니다.',
     notificationCaption: '주문마다 메일을, 결제마다 SMS를 보냅니다.',
     legend: 'pending: consumer에게 전달됐지만 아직 ack하지 않음 · lag: 스트림에는 있지만 그룹에 아직 전달되지 않음 · 읽음: 지금까지 그룹에 전달된 수 · idle: consumer가 마지막으로 읽은 뒤 지난 시간',
+    naEmbedded: 'n/a: 내장 Redis(miniredis)는 이 값을 관리하지 않습니다. redis-server는 관리합니다',
     service: '서비스',
     stream: '스트림',
     entries: '엔트리',
@@ -359,13 +361,14 @@ function drawState(state) {
   banner('');
   lastGood = state;
   // Redraw only what changed: a selection on the page survives a quiet second.
-  const key = JSON.stringify(state.streams);
+  const key = JSON.stringify([state.embedded, state.streams]);
   if (key === lastState) return;
   lastState = key;
   drawing = new Map();
   const byName = Object.fromEntries((state.streams || []).map((s) => [s.name, s]));
   drawFlow(byName);
   drawDead(state.streams || []);
+  document.getElementById('legend').textContent = t('legend') + (state.embedded ? ` · ${t('naEmbedded')}` : '');
   const problems = (state.streams || []).filter((s) => s.problem && !isDead(s.name) && s.name !== ORDERS && s.name !== PAYMENTS);
   const box = document.getElementById('problems');
   box.hidden = !problems.length;
