@@ -14,8 +14,11 @@
 //   - XAUTOCLAIM, on a timer, takes over entries that other consumers left
 //     idle for longer than ClaimMinIdle: a dead consumer's work is not stuck.
 //     (recover.go)
-//   - When Redis fails it backs off, says so once per outage, and carries on.
-//     (recover.go)
+//   - When Redis fails it backs off, says so once per outage (and on
+//     /healthz, in plain words), and carries on. A fault of Redis itself (OOM,
+//     a lost connection, READONLY, LOADING, a timeout) is waited out with the
+//     batch in hand: it is not the event's fault, and never counts as a
+//     delivery toward the dead-letter stream. (recover.go, faults.go)
 //   - The group is created with MKSTREAM (BUSYGROUP is fine) and created
 //     again after NOGROUP, as after a Redis restart without persistence.
 //     (group.go)

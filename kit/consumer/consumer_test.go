@@ -2,6 +2,9 @@ package consumer_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"sync"
@@ -222,5 +225,57 @@ func TestStopFinishesTheBatchInHand(t *testing.T) {
 	c.Run(ctx)
 	if n := pendingCount(t, rdb, stream, group); n != 0 {
 		t.Errorf("pending = %d after stop, want 0: the batch in hand is acked", n)
+	}
+}
+
+// A fault of Redis (here a connection lost in the middle of the handler's
+// work) is not the entry's fault: the same batch is tried again, and no try
+// counts as a delivery. With MaxDeliveries 1, one counted redelivery would
+// dead-letter the entry.
+func TestRedisFaultsCountNoDelivery(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "1")
+	failures := 3
+	h := &recorder{fail: func() error {
+		if failures > 0 {
+			failures--
+			return fmt.Errorf("pay: %w", io.ErrUnexpectedEOF)
+		}
+		return nil
+	}}
+	c, _ := run(t, rdb, "c1", h, func(cfg *consumer.Config) { cfg.MaxDeliveries = 1 })
+	waitUntil(t, "the entry is done", func() bool {
+		s := c.Stats()
+		return s.Processed+s.DeadLettered == 1 && pendingCount(t, rdb, stream, group) == 0
+	})
+	if n := rdb.XLen(context.Background(), dlq).Val(); n != 0 {
+		t.Errorf("%d dead letters, want none: a fault of Redis is not a delivery", n)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.seen) != 4 {
+		t.Fatalf("the handler saw %d batches, want 4 (3 failures, then success)", len(h.seen))
+	}
+	for _, m := range h.seen {
+		if m.Deliveries != 1 {
+			t.Errorf("Deliveries = %d on a try after a fault of Redis, want 1", m.Deliveries)
+		}
+	}
+	if s := c.Stats(); s.Retried != 3 || s.DeadLettered != 0 {
+		t.Errorf("stats = %+v, want 3 retried and none dead-lettered", s)
+	}
+}
+
+// A failure of the handler's own (not of Redis) counts a delivery each
+// time: an event that keeps failing ends in the dead-letter stream.
+func TestHandlerFailuresCountDeliveries(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "cursed")
+	h := &recorder{fail: func() error { return errors.New("cannot parse n") }}
+	run(t, rdb, "c1", h, func(cfg *consumer.Config) { cfg.MaxDeliveries = 2 })
+	waitUntil(t, "the dead letter is written", func() bool { return rdb.XLen(context.Background(), dlq).Val() == 1 })
+	dead := rdb.XRange(context.Background(), dlq, "-", "+").Val()[0].Values
+	if dead["dlq.reason"] != "delivered 3 times, more than MAX_DELIVERIES=2" {
+		t.Errorf("dead letter = %v", dead)
 	}
 }

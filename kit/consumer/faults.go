@@ -24,7 +24,7 @@ var serverFaults = []struct{ prefix, words string }{
 	{"TRYAGAIN", "the Redis Cluster is moving keys"},
 	{"NOAUTH", "Redis refuses the credentials in REDIS_URL"},
 	{"WRONGPASS", "Redis refuses the credentials in REDIS_URL"},
-	{"ERR max number of clients", "Redis has too many clients"},
+	{"max number of clients", "Redis has too many clients"}, // after "ERR ", which HasErrorPrefix drops
 }
 
 // redisFault says whether err is a failure of Redis itself, or of the way to

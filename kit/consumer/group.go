@@ -18,15 +18,13 @@ func (c *Consumer) CreateGroup(ctx context.Context) error {
 	return c.createGroupAt(ctx, "0")
 }
 
-// createGroup creates the group, backing off until Redis answers or ctx ends.
+// createGroup creates the group if it can. When it cannot, the consumer
+// reads all the same: a full Redis refuses XGROUP CREATE even for a group
+// that exists, and serves reads; a missing group shows up as NOGROUP on the
+// first read, and is created then.
 func (c *Consumer) createGroup(ctx context.Context) {
-	for ctx.Err() == nil {
-		err := c.CreateGroup(ctx)
-		if err == nil {
-			c.up()
-			return
-		}
-		c.wait(ctx, err)
+	if err := c.CreateGroup(ctx); err != nil {
+		c.cfg.Log.Warn("could not create the group; trying again after the first read", "err", err)
 	}
 }
 
@@ -47,7 +45,11 @@ func (c *Consumer) recreateGroup(ctx context.Context) error {
 	if from == "" {
 		from = "0"
 	}
-	c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
+	if c.lastSeen == "" {
+		c.cfg.Log.Info("creating the group", "from", from)
+	} else {
+		c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
+	}
 	return c.createGroupAt(ctx, from)
 }
 

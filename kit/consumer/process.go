@@ -12,26 +12,37 @@ import (
 
 // handle processes a batch and deals with a failure. It reports whether the
 // batch is done.
+//
+// A fault of Redis (see redisFault) is not the entries' fault: handle waits
+// it out and tries the same batch again, however long it takes. Reading the
+// batch again instead would count a delivery toward the dead-letter stream
+// for each try. Any other failure leaves the batch pending for the "0" pass,
+// which counts one: an event that keeps failing ends as a dead letter.
 func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
 	if len(b.messages) == 0 {
 		c.up() // a read went through and there was nothing to do
 		return true
 	}
-	err := c.process(ctx, &b)
-	if err == nil {
-		// Redis is "back" only once a batch went through: a read that works
-		// while processing fails is no recovery.
-		c.up()
-		return true
+	for {
+		err := c.process(ctx, &b)
+		if err == nil {
+			// Redis is "back" only once a batch went through: a read that
+			// works while writes fail is no recovery.
+			c.up()
+			return true
+		}
+		if ctx.Err() != nil {
+			c.cfg.Log.Warn("could not finish the last batch; it stays pending", "err", err)
+			return false
+		}
+		c.retried.Add(1)
+		if !redisFault(err) {
+			r.restart() // the batch is pending: the "0" pass reads it again
+			c.fail(ctx, err)
+			return false
+		}
+		c.wait(ctx, err)
 	}
-	if ctx.Err() != nil {
-		c.cfg.Log.Warn("could not finish the last batch; it stays pending", "err", err)
-		return false
-	}
-	c.retried.Add(1)
-	r.restart() // the batch is pending: the "0" pass reads it again
-	c.fail(ctx, err)
-	return false
 }
 
 // process hands a batch to the handler, then dead-letters and acks. It runs
@@ -47,29 +58,36 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 			return err
 		}
 	}
-	todo, deadLetters, gone := c.sort(b.messages, b.deliveries)
-	if len(todo) > 0 {
-		result, err := c.cfg.Handler(ctx, todo)
-		if err != nil {
+	// A batch tried again after a fault of Redis skips the steps it did.
+	if !b.handled {
+		todo, deadLetters, gone := c.sort(b.messages, b.deliveries)
+		if len(todo) > 0 {
+			result, err := c.cfg.Handler(ctx, todo)
+			if err != nil {
+				return err
+			}
+			for _, r := range result.Rejected {
+				deadLetters[r.ID] = r.Reason
+			}
+		}
+		b.handled, b.deadLetters, b.gone = true, deadLetters, len(gone)
+	}
+	if !b.deadLettered {
+		if err := c.deadLetter(ctx, b.messages, b.deadLetters, b.deliveries); err != nil {
 			return err
 		}
-		for _, r := range result.Rejected {
-			deadLetters[r.ID] = r.Reason
-		}
+		b.deadLettered = true
 	}
-	if err := c.deadLetter(ctx, b.messages, deadLetters, b.deliveries); err != nil {
-		return err
-	}
-	if err := c.ack(ctx, b.messages, deadLetters); err != nil {
+	if err := c.ack(ctx, b.messages, b.deadLetters); err != nil {
 		return err
 	}
 
 	c.noteSeen(b.messages)
-	for id, reason := range deadLetters {
+	for id, reason := range b.deadLetters {
 		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
 	}
-	c.deadLettered.Add(int64(len(deadLetters)))
-	c.processed.Add(int64(len(b.messages) - len(deadLetters) - len(gone)))
+	c.deadLettered.Add(int64(len(b.deadLetters)))
+	c.processed.Add(int64(len(b.messages) - len(b.deadLetters) - b.gone))
 	return nil
 }
 

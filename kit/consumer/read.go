@@ -14,7 +14,13 @@ type batch struct {
 	// redelivered: read from this consumer's pending entries, or claimed.
 	// Their delivery counts come from XPENDING; a new entry's count is 1.
 	redelivered bool
-	deliveries  map[string]int64 // filled by process, kept across retries
+
+	// What process did so far, kept when the batch is tried again.
+	deliveries   map[string]int64
+	handled      bool              // the handler accepted the batch
+	deadLetters  map[string]string // entry ID: reason
+	gone         int               // entries trimmed away before they were processed
+	deadLettered bool              // the dead letters are written
 }
 
 // reader reads this consumer's entries: first its own pending ones (ID 0),
