@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,6 +88,8 @@ func serveWeb(ctx context.Context, getenv func(string) string, stdout, stderr io
 		}
 		if err := ping(ctx, rdb); err != nil {
 			fmt.Fprintf(stdout, "%v. The page says so until Redis answers.\n", &redisconn.UnreachableError{Target: target, Err: err})
+		} else if err := redisconn.CheckVersion(ctx, rdb, target, redisconn.Redis62); err != nil {
+			fmt.Fprintln(stdout, err)
 		}
 	})
 }
@@ -99,7 +102,7 @@ func pageURL(addr net.Addr) string {
 	if a.IP.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(a.Port)) + "/"
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(a.Port)) + "/"
 }
 
 func ping(ctx context.Context, rdb redis.UniversalClient) error {

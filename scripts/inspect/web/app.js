@@ -61,7 +61,7 @@ const LABELS = {
     notFound: 'No entry about this order in what was read.',
     scanned: 'Read: {0}.',
     scannedOne: '{0} {1} of {2} entries',
-    about: 'This page reads with XINFO, XRANGE, XREVRANGE, XPENDING and XLEN only: watching it changes nothing the services see.',
+    about: 'This page only reads (XINFO, XLEN, XRANGE, XREVRANGE, XPENDING), never XREADGROUP: watching it changes nothing the services see.',
     otherLang: '한국어',
   },
   ko: {
@@ -111,7 +111,7 @@ const LABELS = {
     notFound: '읽은 범위에 이 주문의 엔트리가 없습니다.',
     scanned: '읽은 범위: {0}.',
     scannedOne: '{0} {2}개 중 {1}개',
-    about: '이 페이지는 XINFO, XRANGE, XREVRANGE, XPENDING, XLEN으로만 읽습니다. 지켜봐도 서비스가 보는 것은 바뀌지 않습니다.',
+    about: '이 페이지는 읽기만 합니다(XINFO, XLEN, XRANGE, XREVRANGE, XPENDING). XREADGROUP은 쓰지 않으니, 지켜봐도 서비스가 보는 것은 바뀌지 않습니다.',
     otherLang: 'English',
   },
 };
