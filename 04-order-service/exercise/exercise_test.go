@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/streams-workshop/kit/exercise"
 	"github.com/streams-workshop/kit/lang"
 	ex "github.com/streams-workshop/kit/testkit/exercisetest"
@@ -144,4 +143,3 @@ func TestOrderHandler(t *testing.T) {
 		})
 	}
 }
-
