@@ -1,0 +1,29 @@
+// Package exercise is your turn for the notification service: each task is
+// a function whose body returns exercise.ErrNotStarted. Write them in order,
+// then run, from 06-notification-service:
+//
+//	go test ./exercise/
+//
+// A task not started is skipped, a wrong answer fails with a hint, a right
+// one passes. README.md, "Your turn", lists the tasks.
+package exercise
+
+import "time"
+
+// The contract's names.
+const (
+	orders   = "order-events"
+	payments = "payment-events"
+	group    = "notification-service-group"
+)
+
+// sentTTL is how long a sent notification is remembered, to drop duplicates.
+const sentTTL = 7 * 24 * time.Hour
+
+// Notification is one message to a user: a mail for an order, an SMS for a
+// payment.
+type Notification struct {
+	Kind    string // "mail" or "sms"
+	OrderID string
+	UserID  string
+}
