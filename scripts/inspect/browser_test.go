@@ -159,6 +159,12 @@ func TestWebPageInBrowser(t *testing.T) {
 		}
 		t.Logf("screenshot also written to %s", out)
 	}
+
+	// The same page in Korean, as -lang ko or a Korean browser shows it.
+	must(t, "open the page in Korean", chromedp.Do(page, chromedp.Navigate(web.URL+"/?lang=ko")))
+	waitPage(t, page, "Korean labels", `
+		text('h1') === 'Redis Streams 실시간 보기' && text('#dead h2') === 'Dead letter' &&
+		text('[data-group="order-events/payment-service-group"]').includes('그룹')`)
 }
 
 // findChromium finds Debian's chromium (or Chrome). Without it the test
