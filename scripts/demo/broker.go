@@ -33,6 +33,7 @@ func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (
 	if err == nil {
 		defer client.Close()
 		out.say("Using the Redis at %s. Entries from earlier runs stay in its streams: the demo follows only its own orders.", target)
+		out.say("Watch it live in another terminal: go run ./scripts/inspect -web")
 		warnIfShared(ctx, client, out)
 		return broker{url: getenv("REDIS_URL"), close: func() {}}, nil
 	}
@@ -42,13 +43,37 @@ func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (
 	if !errors.As(err, &unreachable) || redisconn.IsAuthError(err) {
 		return broker{}, err
 	}
-	server := miniredis.NewMiniRedis()
-	if err := server.StartAddr("127.0.0.1:0"); err != nil {
+	server, err := startEmbedded(getenv("REDIS_URL") == "")
+	if err != nil {
 		return broker{}, fmt.Errorf("cannot start the embedded Redis: %w", err)
 	}
 	out.say("No Redis answers at %s (%v).", target, unreachable.Err)
 	out.say("Started an embedded Redis (miniredis) at %s inside the demo; its data is gone when the demo ends.", server.Addr())
+	out.say("Watch it live in another terminal: %s", watchCommand(server.Addr()))
 	return broker{url: server.Addr(), close: server.Close}, nil
+}
+
+// defaultAddr is where every program looks when REDIS_URL is unset.
+const defaultAddr = "127.0.0.1:6379"
+
+// startEmbedded starts miniredis. With REDIS_URL unset it takes the default
+// address when it is free, so that inspect, redis-cli and the services you
+// start by hand find it with no setting at all; otherwise a free port.
+func startEmbedded(tryDefault bool) (*miniredis.Miniredis, error) {
+	server := miniredis.NewMiniRedis()
+	if tryDefault && server.StartAddr(defaultAddr) == nil {
+		return server, nil
+	}
+	server = miniredis.NewMiniRedis()
+	return server, server.StartAddr("127.0.0.1:0")
+}
+
+// watchCommand is the live view's command line for the Redis at addr.
+func watchCommand(addr string) string {
+	if addr == defaultAddr {
+		return "go run ./scripts/inspect -web"
+	}
+	return "REDIS_URL=redis://" + addr + " go run ./scripts/inspect -web"
 }
 
 // warnIfShared warns when services of yours are running on this Redis: they
