@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,12 +10,12 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/events"
@@ -22,32 +23,33 @@ import (
 )
 
 const (
-	// publishTimeout bounds one XADD, retries included: with Redis down, a
-	// client gets a 503 within about this long instead of waiting.
-	publishTimeout = 2 * time.Second
 	// pingTimeout bounds the health check's PING.
 	pingTimeout = 1 * time.Second
+	// retryAfter is the Retry-After of a 503, in seconds.
+	retryAfter = 1
 )
 
 // service holds what the handlers share.
 type service struct {
-	redis  redis.UniversalClient
-	orders *publisher // adds orders to order-events
-	maxLen int64
-	log    *slog.Logger
+	redis          redis.UniversalClient
+	orders         orderPublisher // adds orders without an Idempotency-Key
+	maxLen         int64
+	idempotencyTTL time.Duration
+	log            *slog.Logger
 
 	stdoutMu sync.Mutex // handlers run concurrently; one line at a time
 	stdout   io.Writer
 
-	accepted, rejected, failed atomic.Int64
+	accepted, replayed, rejected, failed, unknown atomic.Int64
 }
 
 // newService builds the service. Its publisher runs until ctx is done, which
 // must come after the HTTP server has finished its requests.
-func newService(ctx context.Context, client redis.UniversalClient, maxLen int64, stdout io.Writer, log *slog.Logger) *service {
-	s := &service{redis: client, orders: newPublisher(client, maxLen), maxLen: maxLen, stdout: stdout, log: log}
-	go s.orders.run(ctx)
-	return s
+func newService(ctx context.Context, client redis.UniversalClient, cfg config, stdout io.Writer, log *slog.Logger) *service {
+	batching := newBatchingPublisher(client, cfg.maxLen)
+	go batching.run(ctx)
+	return &service{redis: client, orders: batching, maxLen: cfg.maxLen, idempotencyTTL: cfg.idempotencyTTL,
+		stdout: stdout, log: log}
 }
 
 // handleOrderQuery is the tutorial's endpoint, GET /order?userId=&productId=&price=,
@@ -60,8 +62,10 @@ func (s *service) handleOrderQuery(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if _, _, err := s.publish(r.Context(), userID, productID, price); err != nil {
-		http.Error(w, publishError(err), http.StatusServiceUnavailable)
+	if _, err := s.placeOrder(r.Context(), "", newOrder(userID, productID, price)); err != nil {
+		f := failureOf(err)
+		setRetryAfter(w, f.status)
+		http.Error(w, f.message, f.status)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -75,11 +79,16 @@ type orderRequest struct {
 	Price     jsonPrice `json:"price"`
 }
 
-// handleOrderJSON is POST /orders: a JSON order in, 201 and the new IDs out.
+// handleOrderJSON is POST /orders: a JSON order in, 201 and its IDs out.
 func (s *service) handleOrderJSON(w http.ResponseWriter, r *http.Request) {
+	// Validate: nothing is published unless the whole request is good.
 	req, status, err := decodeOrder(w, r)
 	if err == nil {
 		err = events.ValidateOrder(req.UserID, req.ProductID, string(req.Price))
+	}
+	var key string
+	if err == nil {
+		key, err = idempotencyKey(r.Header)
 	}
 	if err != nil {
 		s.rejected.Add(1)
@@ -89,40 +98,106 @@ func (s *service) handleOrderJSON(w http.ResponseWriter, r *http.Request) {
 		httpserve.Error(w, status, err.Error())
 		return
 	}
-	order, entryID, err := s.publish(r.Context(), req.UserID, req.ProductID, string(req.Price))
+
+	// Publish.
+	order := newOrder(req.UserID, req.ProductID, string(req.Price))
+	placed, err := s.placeOrder(r.Context(), key, order)
 	if err != nil {
-		httpserve.Error(w, http.StatusServiceUnavailable, publishError(err))
+		f := failureOf(err)
+		setRetryAfter(w, f.status)
+		if f.status == http.StatusGatewayTimeout {
+			// The orderId it has if it was written, for the client's records.
+			httpserve.JSON(w, f.status, map[string]string{"error": f.message, "outcome": "unknown", "orderId": order.OrderID})
+			return
+		}
+		httpserve.Error(w, f.status, f.message)
 		return
+	}
+	if placed.replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	httpserve.JSON(w, http.StatusCreated, struct {
 		OrderID string `json:"orderId"`
 		EntryID string `json:"entryId"`
-	}{order.OrderID, entryID})
+	}{placed.order.OrderID, placed.entryID})
 }
 
-// decodeOrder reads exactly one JSON object, with no unknown fields, from a
-// body of at most httpserve.MaxBodyBytes. On error, status is the HTTP status
-// to answer, or 0 for 400.
+// setRetryAfter tells the client of a 503 when to try again: the order is
+// certainly not in the stream.
+func setRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	}
+}
+
+// idempotencyKey reads the Idempotency-Key header: "" when there is none.
+func idempotencyKey(h http.Header) (string, error) {
+	values := h.Values("Idempotency-Key")
+	if len(values) == 0 {
+		return "", nil
+	}
+	key := values[0]
+	ok := len(values) == 1 && len(key) >= 1 && len(key) <= maxIdempotencyKeyLen
+	for i := 0; ok && i < len(key); i++ {
+		ok = '!' <= key[i] && key[i] <= '~' // printable ASCII, no space
+	}
+	if !ok {
+		return "", fmt.Errorf("Idempotency-Key must be one value of 1 to %d printable ASCII characters, without spaces", maxIdempotencyKeyLen)
+	}
+	return key, nil
+}
+
+// decodeOrder reads exactly one JSON object, with no unknown, repeated or
+// miscased keys, from a body of at most httpserve.MaxBodyBytes. On error,
+// status is the HTTP status to answer.
 func decodeOrder(w http.ResponseWriter, r *http.Request) (req orderRequest, status int, err error) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "application/json" {
 		return req, http.StatusUnsupportedMediaType, errors.New("Content-Type must be application/json")
 	}
 	// httpserve.New sets the same limit; this keeps the handler safe on its own.
-	body := http.MaxBytesReader(w, r.Body, httpserve.MaxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, httpserve.MaxBodyBytes))
+	if err != nil {
+		return req, bodyStatus(err), bodyError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
 		return req, bodyStatus(err), bodyError(err)
 	}
 	// A second value, or anything but white space, after the object is refused.
 	if err := dec.Decode(&json.RawMessage{}); err != io.EOF {
-		if err == nil || !isTooLarge(err) {
-			err = errors.New("the body must hold one JSON object and nothing after it")
-		}
-		return req, bodyStatus(err), bodyError(err)
+		return req, http.StatusBadRequest, errors.New("the body must hold one JSON object and nothing after it")
+	}
+	if err := checkKeys(body); err != nil {
+		return req, http.StatusBadRequest, err
 	}
 	return req, 0, nil
+}
+
+// checkKeys refuses the keys encoding/json lets through: it matches keys
+// case-insensitively ("USERID" fills userId) and keeps the last of repeated
+// ones. body is one valid JSON object.
+func checkKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.Token() // {
+	seen := map[string]bool{}
+	for dec.More() {
+		token, err := dec.Token()
+		key, _ := token.(string)
+		switch {
+		case err != nil:
+			return err
+		case key != "userId" && key != "productId" && key != "price":
+			return fmt.Errorf("unknown field %q: send only userId, productId and price", key)
+		case seen[key]:
+			return fmt.Errorf("field %q appears twice", key)
+		}
+		seen[key] = true
+		if err := dec.Decode(&json.RawMessage{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func isTooLarge(err error) bool {
@@ -154,8 +229,6 @@ func bodyError(err error) error {
 		return errors.New("the body must be a JSON object")
 	case errors.As(err, &typ):
 		return fmt.Errorf("%s must be a string", typ.Field)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("unknown field %s: send only userId, productId and price", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return err
 }
@@ -183,42 +256,6 @@ func (p *jsonPrice) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// publish gives the order a new orderId and adds it to order-events, trimmed
-// to about maxLen entries.
-func (s *service) publish(ctx context.Context, userID, productID, price string) (events.Order, string, error) {
-	order := events.Order{
-		// A version 7 UUID starts with the time: IDs sort in order of creation.
-		OrderID:   uuid.Must(uuid.NewV7()).String(),
-		UserID:    userID,
-		ProductID: productID,
-		Price:     price,
-	}
-	// Once started, a publish runs to its end even if the client hangs up, so
-	// that the counters and the log tell what happened to the stream.
-	entryID, err := s.orders.publish(context.WithoutCancel(ctx), order.Fields())
-	if err != nil {
-		s.failed.Add(1)
-		s.log.Error("order not published", "orderId", order.OrderID, "err", err)
-		return order, "", err
-	}
-	s.accepted.Add(1)
-	s.stdoutMu.Lock()
-	fmt.Fprintf(s.stdout, "Order created. orderId=%s userId=%s productId=%s price=%s\n",
-		order.OrderID, order.UserID, order.ProductID, order.Price)
-	s.stdoutMu.Unlock()
-	return order, entryID, nil
-}
-
-// publishError is the client's message for a failed XADD. The details, which
-// may name the Redis address, go to the log only.
-func publishError(err error) string {
-	var refused redis.Error
-	if errors.As(err, &refused) {
-		return "order not published: Redis refused it: " + refused.Error()
-	}
-	return "order not published: Redis is unavailable, try again later"
-}
-
 // handleHealthz answers 200 when Redis answers a PING within pingTimeout.
 func (s *service) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), pingTimeout)
@@ -232,9 +269,11 @@ func (s *service) handleHealthz(w http.ResponseWriter, r *http.Request) {
 
 // stats is the body of GET /stats. The counters start at 0 with the process.
 type stats struct {
-	Accepted     int64  `json:"ordersAccepted"` // published to the stream
-	Rejected     int64  `json:"ordersRejected"` // refused with a 4xx, nothing published
-	Failed       int64  `json:"ordersFailed"`   // valid, but Redis failed: 503
+	Accepted     int64  `json:"ordersAccepted"` // 201 or ok: added to the stream
+	Replayed     int64  `json:"ordersReplayed"` // 201 for a repeated Idempotency-Key: nothing added
+	Rejected     int64  `json:"ordersRejected"` // 400, 409, 413, 415: nothing published
+	Failed       int64  `json:"ordersFailed"`   // 503: valid, but certainly not in the stream
+	Unknown      int64  `json:"ordersUnknown"`  // 504: sent, no answer in time
 	Stream       string `json:"stream"`
 	StreamLength *int64 `json:"streamLength"` // null when Redis does not answer
 	StreamMaxLen int64  `json:"streamMaxLen"`
@@ -245,8 +284,10 @@ type stats struct {
 func (s *service) handleStats(w http.ResponseWriter, r *http.Request) {
 	st := stats{
 		Accepted:     s.accepted.Load(),
+		Replayed:     s.replayed.Load(),
 		Rejected:     s.rejected.Load(),
 		Failed:       s.failed.Load(),
+		Unknown:      s.unknown.Load(),
 		Stream:       events.OrderStream,
 		StreamMaxLen: s.maxLen,
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/redis/go-redis/v9"
@@ -59,7 +60,7 @@ func newServiceAt(t *testing.T, addr string) *testService {
 	}
 	t.Cleanup(func() { client.Close() })
 	ts := &testService{out: new(bytes.Buffer), logs: new(bytes.Buffer)}
-	ts.service = newService(t.Context(), client, defaultMaxLen, ts.out, slog.New(slog.NewTextHandler(ts.logs, nil)))
+	ts.service = newService(t.Context(), client, config{maxLen: defaultMaxLen, idempotencyTTL: defaultIdempotencyTTL}, ts.out, slog.New(slog.NewTextHandler(ts.logs, nil)))
 	ts.handler = httpserve.New("", routes(ts.service)).Handler
 	return ts
 }
@@ -187,15 +188,21 @@ func TestPriceForms(t *testing.T) {
 	}
 }
 
-func errorOf(t *testing.T, rec *httptest.ResponseRecorder) string {
+// errorOf is the "error" of a JSON error body.
+func errorOf(t *testing.T, rec *httptest.ResponseRecorder) string { return bodyField(t, rec, "error") }
+
+// outcomeOf is the "outcome" of a 504's JSON body.
+func outcomeOf(t *testing.T, rec *httptest.ResponseRecorder) string {
+	return bodyField(t, rec, "outcome")
+}
+
+func bodyField(t *testing.T, rec *httptest.ResponseRecorder, name string) string {
 	t.Helper()
-	var body struct {
-		Error string `json:"error"`
-	}
+	var body map[string]string
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-		t.Fatalf("body %q is not a JSON error: %v", rec.Body, err)
+		t.Fatalf("body %q is not a JSON object of strings: %v", rec.Body, err)
 	}
-	return body.Error
+	return body[name]
 }
 
 func TestRefusedRequestsPublishNothing(t *testing.T) {
@@ -289,8 +296,9 @@ func TestConcurrentOrders(t *testing.T) {
 }
 
 // A Redis that accepts connections but never answers, as a hung server or a
-// lost network does: requests end with 503, bounded by the timeouts.
-func TestHungRedisGives503(t *testing.T) {
+// lost network does: requests end within the timeouts. The service cannot
+// tell whether the order got through, so it says so: 504, outcome unknown.
+func TestHungRedisGives504(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -309,7 +317,7 @@ func TestHungRedisGives503(t *testing.T) {
 	ts := newServiceAt(t, l.Addr().String())
 
 	rec := ts.postOrder(`{"userId":"u1","productId":"p1","price":"1"}`)
-	if rec.Code != http.StatusServiceUnavailable || errorOf(t, rec) != "order not published: Redis is unavailable, try again later" {
+	if rec.Code != http.StatusGatewayTimeout || outcomeOf(t, rec) != "unknown" {
 		t.Errorf("POST: status %d, body %s", rec.Code, rec.Body)
 	}
 	if rec := ts.do(http.MethodGet, "/healthz", "", ""); rec.Code != http.StatusServiceUnavailable {
@@ -320,10 +328,10 @@ func TestHungRedisGives503(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("stats: status %d, body %s", rec.Code, rec.Body)
 	}
-	if st.Failed != 1 || st.Accepted != 0 || st.StreamLength != nil {
+	if st.Unknown != 1 || st.Failed != 0 || st.Accepted != 0 || st.StreamLength != nil {
 		t.Errorf("stats %+v", st)
 	}
-	if !strings.Contains(ts.logs.String(), `level=ERROR msg="order not published"`) {
+	if !strings.Contains(ts.logs.String(), `level=ERROR msg="order outcome unknown"`) {
 		t.Errorf("stderr %q", ts.logs)
 	}
 }
@@ -333,25 +341,32 @@ func TestConfig(t *testing.T) {
 		env    map[string]string
 		port   string
 		maxLen int64
+		ttl    time.Duration
 		err    string
 	}{
 		{env: nil, port: "8080", maxLen: 1_000_000},
 		{env: map[string]string{"PORT": "9090", "ORDER_STREAM_MAXLEN": "500"}, port: "9090", maxLen: 500},
 		{env: map[string]string{"PORT": "0"}, port: "0", maxLen: 1_000_000},
+		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "90m"}, port: "8080", maxLen: 1_000_000, ttl: 90 * time.Minute},
+		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "500ms"}, err: `IDEMPOTENCY_KEY_TTL="500ms": want a duration of at least 1s, such as 30m or 24h`},
+		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "24"}, err: `IDEMPOTENCY_KEY_TTL="24": want a duration of at least 1s, such as 30m or 24h`},
 		{env: map[string]string{"PORT": "65536"}, err: `PORT="65536": want a port number from 0 to 65535`},
 		{env: map[string]string{"PORT": ":8080"}, err: `PORT=":8080": want a port number from 0 to 65535`},
 		{env: map[string]string{"ORDER_STREAM_MAXLEN": "-1"}, err: `ORDER_STREAM_MAXLEN="-1": want a whole number of entries, at least 1`},
 		{env: map[string]string{"ORDER_STREAM_MAXLEN": "1M"}, err: `ORDER_STREAM_MAXLEN="1M": want a whole number of entries, at least 1`},
 	} {
-		port, maxLen, err := config(func(k string) string { return tc.env[k] })
+		cfg, err := readConfig(func(k string) string { return tc.env[k] })
 		if tc.err != "" {
 			if err == nil || err.Error() != tc.err {
 				t.Errorf("%v: err %v, want %q", tc.env, err, tc.err)
 			}
 			continue
 		}
-		if err != nil || port != tc.port || maxLen != tc.maxLen {
-			t.Errorf("%v: %q %d %v, want %q %d", tc.env, port, maxLen, err, tc.port, tc.maxLen)
+		if tc.ttl == 0 {
+			tc.ttl = 24 * time.Hour
+		}
+		if err != nil || cfg.port != tc.port || cfg.maxLen != tc.maxLen || cfg.idempotencyTTL != tc.ttl {
+			t.Errorf("%v: %+v %v, want %q %d %v", tc.env, cfg, err, tc.port, tc.maxLen, tc.ttl)
 		}
 	}
 }

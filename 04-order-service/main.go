@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/events"
@@ -42,16 +43,24 @@ Endpoints:
   GET  /order?userId=&productId=&price=  the tutorial's form: answers "ok"
   POST /orders  {"userId","productId","price"}  answers 201 {"orderId","entryId"}
   GET  /healthz  200 when Redis answers, 503 when not
-  GET  /stats    orders accepted, rejected and failed, and the stream's length
+  GET  /stats    orders accepted, replayed, rejected, failed and unknown, and the stream's length
 
 A price is a decimal number greater than 0 with at most two decimals, such as
 5000 or 12.50. In JSON it may be a string ("12.50") or a number (12.50).
+
+POST /orders answers 201: the order is in the stream; 503 (with Retry-After):
+it certainly is not; 504 {"outcome":"unknown"}: it was sent and Redis did not
+answer in time. With an Idempotency-Key header (1 to 128 printable characters),
+a retry gets the first answer's orderId and entryId and adds nothing (409 if
+its order differs), for IDEMPOTENCY_KEY_TTL after the first.
 
 Environment:
   REDIS_URL            the Redis server (default ` + redisconn.DefaultAddr + `)
   PORT                 the HTTP port (default ` + defaultPort + `)
   ORDER_STREAM_MAXLEN  keep about this many entries in ` + events.OrderStream + ` (default 1000000);
                        a consumer that is down longer than that many orders loses the oldest
+  IDEMPOTENCY_KEY_TTL  how long Redis keeps an Idempotency-Key, a Go duration such as
+                       1h (default 24h, at least 1s)
   READY_FILE           once listening, write "<pid> <address>" to this file`
 
 func main() { cli.Main("order-service", run) }
@@ -65,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		flags.Usage()
 		return cli.ErrUsage
 	}
-	port, maxLen, err := config(getenv)
+	cfg, err := readConfig(getenv)
 	if err != nil {
 		return err
 	}
@@ -88,13 +97,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// The publisher outlives the HTTP server, which finishes its requests first.
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()
-	svc := newService(publishing, client, maxLen, stdout, log)
-	srv := httpserve.New(":"+port, routes(svc))
+	svc := newService(publishing, client, cfg, stdout, log)
+	srv := httpserve.New(":"+cfg.port, routes(svc))
 
 	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE
 	ready := func(addr net.Addr) {
 		log.Info("order-service listening", "addr", addr.String(), "redis", target.String(),
-			"stream", events.OrderStream, "maxlen", maxLen)
+			"stream", events.OrderStream, "maxlen", cfg.maxLen)
 		if writeReady != nil {
 			writeReady(addr)
 		}
@@ -103,8 +112,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := httpserve.Serve(ctx, srv, log, ready); err != nil {
 		return err
 	}
-	log.Info("order-service stopped", "accepted", svc.accepted.Load(),
-		"rejected", svc.rejected.Load(), "failed", svc.failed.Load())
+	log.Info("order-service stopped", "accepted", svc.accepted.Load(), "replayed", svc.replayed.Load(),
+		"rejected", svc.rejected.Load(), "failed", svc.failed.Load(), "unknown", svc.unknown.Load())
 	return nil
 }
 
@@ -113,27 +122,51 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func routes(s *service) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /order", s.handleOrderQuery)
+	// A GET pattern also takes HEAD, which must not place an order.
+	mux.HandleFunc("HEAD /order", methodNotAllowed("GET"))
 	mux.HandleFunc("POST /orders", s.handleOrderJSON)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /stats", s.handleStats)
 	return mux
 }
 
-// config reads PORT and ORDER_STREAM_MAXLEN.
-func config(getenv func(string) string) (port string, maxLen int64, err error) {
-	port = getenv("PORT")
-	if port == "" {
-		port = defaultPort
+// methodNotAllowed answers 405, as ServeMux does for a method no pattern has.
+func methodNotAllowed(allow string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return "", 0, fmt.Errorf("PORT=%q: want a port number from 0 to 65535", port)
+}
+
+// config is the service's configuration, from the environment.
+type config struct {
+	port           string
+	maxLen         int64
+	idempotencyTTL time.Duration
+}
+
+// readConfig reads PORT, ORDER_STREAM_MAXLEN and IDEMPOTENCY_KEY_TTL.
+func readConfig(getenv func(string) string) (config, error) {
+	cfg := config{port: getenv("PORT"), maxLen: defaultMaxLen, idempotencyTTL: defaultIdempotencyTTL}
+	if cfg.port == "" {
+		cfg.port = defaultPort
 	}
-	maxLen = defaultMaxLen
+	if n, err := strconv.Atoi(cfg.port); err != nil || n < 0 || n > 65535 {
+		return config{}, fmt.Errorf("PORT=%q: want a port number from 0 to 65535", cfg.port)
+	}
 	if s := getenv("ORDER_STREAM_MAXLEN"); s != "" {
-		maxLen, err = strconv.ParseInt(s, 10, 64)
-		if err != nil || maxLen < 1 {
-			return "", 0, fmt.Errorf("ORDER_STREAM_MAXLEN=%q: want a whole number of entries, at least 1", s)
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return config{}, fmt.Errorf("ORDER_STREAM_MAXLEN=%q: want a whole number of entries, at least 1", s)
 		}
+		cfg.maxLen = n
 	}
-	return port, maxLen, nil
+	if s := getenv("IDEMPOTENCY_KEY_TTL"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Second {
+			return config{}, fmt.Errorf("IDEMPOTENCY_KEY_TTL=%q: want a duration of at least 1s, such as 30m or 24h", s)
+		}
+		cfg.idempotencyTTL = d
+	}
+	return cfg, nil
 }

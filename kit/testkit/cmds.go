@@ -26,7 +26,8 @@ const pollEvery = 25 * time.Millisecond
 
 // Cmds returns the commands the kit adds to every script:
 //
-//	redis [-addr H:P] CMD [ARG...] send a command to the test's Redis (or the one at H:P), print the reply as redis-cli does
+//	redis [-addr H:P|URL] CMD [ARG...]  send a command to the test's Redis (or the one at H:P, or
+//	                               at a redis:// URL with its own password), print the reply as redis-cli does
 //	xdump STREAM                   print every entry as `ID field=value ...`, in stored field order
 //	xlen STREAM N                  assert the stream's length
 //	pending STREAM GROUP N         assert the group's pending count
@@ -69,13 +70,19 @@ func withClient(ts *testscript.TestScript, f func(ctx context.Context, c redis.U
 	withClientAt(ts, "", f)
 }
 
-// withClientAt runs f with a short-lived client for the Redis at addr, or for
-// the test's Redis when addr is empty.
+// withClientAt runs f with a short-lived client for the Redis at addr (host:port
+// or a redis:// URL), or for the test's Redis when addr is empty.
 func withClientAt(ts *testscript.TestScript, addr string, f func(ctx context.Context, c redis.UniversalClient)) {
 	var c redis.UniversalClient
-	if addr == "" {
+	switch {
+	case addr == "":
 		c = server(ts).UniversalClient()
-	} else {
+	case strings.Contains(addr, "://"):
+		opts, err := redis.ParseURL(addr)
+		ts.Check(err)
+		opts.DisableIdentity = true
+		c = redis.NewClient(opts)
+	default:
 		c = redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true})
 	}
 	defer c.Close()
@@ -85,12 +92,12 @@ func withClientAt(ts *testscript.TestScript, addr string, f func(ctx context.Con
 }
 
 func cmdRedis(ts *testscript.TestScript, neg bool, args []string) {
-	var addr string // a server the script started itself, such as scripts/redis
+	var addr string // a server the script started itself, or the test's with another password
 	if len(args) >= 2 && args[0] == "-addr" {
 		addr, args = args[1], args[2:]
 	}
 	if len(args) == 0 {
-		ts.Fatalf("usage: redis [-addr HOST:PORT] CMD [ARG...]")
+		ts.Fatalf("usage: redis [-addr HOST:PORT|URL] CMD [ARG...]")
 	}
 	withClientAt(ts, addr, func(ctx context.Context, c redis.UniversalClient) {
 		cmdArgs := make([]any, len(args))
