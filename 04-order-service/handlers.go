@@ -107,7 +107,8 @@ func (s *service) handleOrderJSON(w http.ResponseWriter, r *http.Request) {
 		setRetryAfter(w, f.status)
 		if f.status == http.StatusGatewayTimeout {
 			// The orderId it has if it was written, for the client's records.
-			httpserve.JSON(w, f.status, map[string]string{"error": f.message, "outcome": "unknown", "orderId": order.OrderID})
+			httpserve.JSON(w, f.status, map[string]string{"outcome": "unknown", "orderId": order.OrderID,
+				"error": f.message + "; retry with the same Idempotency-Key"})
 			return
 		}
 		httpserve.Error(w, f.status, f.message)

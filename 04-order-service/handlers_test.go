@@ -224,6 +224,12 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 		{"unknown field", "POST", "/orders", "application/json", `{"userId":"u1","productId":"p1","price":"1","qty":2}`, 400, `unknown field "qty": send only userId, productId and price`},
 		{"client orderId", "POST", "/orders", "application/json", `{"orderId":"x","userId":"u1","productId":"p1","price":"1"}`, 400, `unknown field "orderId": send only userId, productId and price`},
 		{"number userId", "POST", "/orders", "application/json", `{"userId":1,"productId":"p1","price":"1"}`, 400, "userId must be a string"},
+		// encoding/json alone would take these: it keeps the last of repeated
+		// keys and matches keys case-insensitively.
+		{"repeated key", "POST", "/orders", "application/json", `{"userId":"u1","userId":"admin","productId":"p1","price":"1"}`, 400, `field "userId" appears twice`},
+		{"repeated price", "POST", "/orders", "application/json", `{"userId":"u1","productId":"p1","price":"1","price":2}`, 400, `field "price" appears twice`},
+		{"upper-case key", "POST", "/orders", "application/json", `{"USERID":"u1","productId":"p1","price":"1"}`, 400, `unknown field "USERID": send only userId, productId and price`},
+		{"key in another case", "POST", "/orders", "application/json", `{"userId":"u1","productId":"p1","Price":"1"}`, 400, `unknown field "Price": send only userId, productId and price`},
 		{"array", "POST", "/orders", "application/json", `[]`, 400, "the body must be a JSON object"},
 		{"tab in productId", "POST", "/orders", "application/json", `{"userId":"u1","productId":"p\t1","price":"1"}`, 400, "productId must be printable, without spaces"},
 		{"long userId", "POST", "/orders", "application/json", `{"userId":"` + strings.Repeat("u", 65) + `","productId":"p1","price":"1"}`, 400, "userId is longer than 64 bytes"},
@@ -246,6 +252,8 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 	}
 	for _, tc := range []struct{ method, target string }{
 		{"POST", "/order"}, {"PUT", "/order"}, {"GET", "/orders"}, {"PATCH", "/orders"}, {"POST", "/healthz"},
+		// ServeMux sends HEAD to a GET handler: it must not place an order.
+		{"HEAD", "/order?userId=u1&productId=p1&price=1"},
 	} {
 		if rec := ts.do(tc.method, tc.target, "application/json", good); rec.Code != http.StatusMethodNotAllowed {
 			t.Errorf("%s %s: status %d, want 405", tc.method, tc.target, rec.Code)
@@ -257,8 +265,8 @@ func TestRefusedRequestsPublishNothing(t *testing.T) {
 	if ts.out.Len() != 0 {
 		t.Errorf("stdout %q, want nothing", ts.out)
 	}
-	if got := ts.rejected.Load(); got != 18 {
-		t.Errorf("rejected = %d, want 18 (405s are not counted)", got)
+	if got := ts.rejected.Load(); got != 22 {
+		t.Errorf("rejected = %d, want 22 (405s are not counted)", got)
 	}
 }
 

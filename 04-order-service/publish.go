@@ -22,7 +22,7 @@ const (
 	publishTimeout = 2 * time.Second
 	// defaultIdempotencyTTL is how long Redis keeps an Idempotency-Key: a
 	// retry within a day returns the first answer. Each key costs about
-	// 150 bytes of memory for that long.
+	// 200 bytes of memory for that long.
 	defaultIdempotencyTTL = 24 * time.Hour
 	// maxIdempotencyKeyLen bounds an Idempotency-Key; a UUID takes 36.
 	maxIdempotencyKeyLen = 128
@@ -164,6 +164,5 @@ func failureOf(err error) failure {
 		errors.As(err, &op) && op.Op == "dial":
 		return failure{http.StatusServiceUnavailable, "order not published: Redis is unavailable, try again later"}
 	}
-	return failure{http.StatusGatewayTimeout,
-		"outcome unknown: the order was sent but Redis did not answer in time; retry with the same Idempotency-Key"}
+	return failure{http.StatusGatewayTimeout, "outcome unknown: Redis did not answer in time, and the order may have been published"}
 }

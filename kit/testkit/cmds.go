@@ -35,12 +35,13 @@ const pollEvery = 25 * time.Millisecond
 //	waitpending STREAM GROUP N     wait until the group's pending count is N
 //	waitfile FILE                  wait until FILE exists
 //	waithttp URL [STATUS]          wait until GET URL answers STATUS (200)
-//	http [-type T] METHOD URL [BODY]  send a request, print `status N` and the body
+//	http [-type T] [-header K:V]... METHOD URL [BODY]  send a request, print `status N` and the body
 //	server stop|start|restart      stop the test's Redis, start it again (empty), or both
 //	server start|restart FLAG...   start it anew with Options: -password P, -users, -tls,
 //	                               -cluster; $REDIS_URL, $REDIS_CA_FILE and, with -users,
 //	                               $REDIS_URL_<USER> then point at it
 //	signal SIG PIDFILE             send SIG (TERM, INT, KILL, STOP, CONT) to the pid in PIDFILE
+//	                               ($REDIS_PIDFILE is a real redis-server's: STOP freezes it)
 func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"redis":       cmdRedis,
@@ -276,11 +277,19 @@ func cmdWaithttp(ts *testscript.TestScript, neg bool, args []string) {
 
 func cmdHTTP(ts *testscript.TestScript, neg bool, args []string) {
 	contentType := "application/json"
-	if len(args) >= 2 && args[0] == "-type" {
-		contentType, args = args[1], args[2:]
+	header := http.Header{}
+	for len(args) >= 2 && (args[0] == "-type" || args[0] == "-header") {
+		if args[0] == "-type" {
+			contentType = args[1]
+		} else if k, v, ok := strings.Cut(args[1], ":"); ok {
+			header.Add(k, v)
+		} else {
+			ts.Fatalf("http -header %q: want NAME:VALUE", args[1])
+		}
+		args = args[2:]
 	}
 	if len(args) < 2 || len(args) > 3 {
-		ts.Fatalf("usage: http [-type T] METHOD URL [BODY]")
+		ts.Fatalf("usage: http [-type T] [-header K:V]... METHOD URL [BODY]")
 	}
 	var body io.Reader
 	if len(args) == 3 {
@@ -288,6 +297,7 @@ func cmdHTTP(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	req, err := http.NewRequest(args[0], args[1], body)
 	ts.Check(err)
+	req.Header = header
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
 	}

@@ -117,10 +117,13 @@ func (s *Server) tlsDir() string { return filepath.Join(s.dir, "tls") }
 
 // Env returns the variables a script sees for the server: REDIS_URL (the
 // default user), REDIS_ADDR (host:port, or the list of a cluster's),
-// REDIS_CA_FILE, and with Users, REDIS_URL_<USER> for each
-// ACL user (REDIS_URL_ORDER_SERVICE, say).
+// REDIS_CA_FILE, REDIS_PIDFILE (a real server's pid file, else ""), and with
+// Users, REDIS_URL_<USER> for each ACL user (REDIS_URL_ORDER_SERVICE, say).
 func (s *Server) Env() map[string]string {
-	env := map[string]string{"REDIS_URL": s.URL(""), "REDIS_ADDR": s.Addr(), "REDIS_CA_FILE": s.CAFile()}
+	env := map[string]string{"REDIS_URL": s.URL(""), "REDIS_ADDR": s.Addr(), "REDIS_CA_FILE": s.CAFile(), "REDIS_PIDFILE": ""}
+	if s.proc != nil {
+		env["REDIS_PIDFILE"] = s.pidFile()
+	}
 	if s.opts.Users {
 		for _, u := range acl.Users() {
 			env["REDIS_URL_"+acl.EnvName(u.Name)] = s.URL(u.Name)

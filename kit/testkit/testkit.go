@@ -7,7 +7,7 @@
 // not start.
 //
 // Scripts can use the conditions [real] and [embedded], the variables
-// $REDIS_URL, $REDIS_MODE and $PORT1..$PORT3 (free loopback ports), and the
+// $REDIS_URL, $REDIS_MODE, $REDIS_PIDFILE (real mode), $PORT1..$PORT3 (free loopback ports), and the
 // commands in Cmds. `server restart` with flags (see Options) gives a script
 // a server with a password, the services' ACL users, TLS, or a cluster.
 package testkit
@@ -184,6 +184,7 @@ func (s *Server) startReal() error {
 	args := []string{
 		"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
 		"--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis-"+port+".log"),
+		"--pidfile", s.pidFile(),
 	}
 	if s.opts.TLS {
 		// TLS only: the plain port is off.
@@ -261,6 +262,12 @@ func (s *Server) startCluster() error {
 		}
 	}
 	return nil
+}
+
+// pidFile is where a real server writes its pid, for `signal STOP` to freeze it.
+func (s *Server) pidFile() string {
+	_, port, _ := net.SplitHostPort(s.addr)
+	return filepath.Join(s.dir, "redis-"+port+".pid")
 }
 
 // Addr is the server's host:port; for a cluster, the nodes' host:port
