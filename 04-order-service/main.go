@@ -6,8 +6,9 @@
 // answers "ok" as the Spring service does. Beside it, POST /orders takes JSON
 // and answers with the new order's ID. What the original lacks, we add: every
 // order is checked before it is published, gets an orderId, and the stream is
-// trimmed (MAXLEN ~) so it cannot grow without bound. When Redis is down, a
-// request fails fast with 503 instead of hanging.
+// trimmed (MAXLEN ~) so it cannot grow without bound. When Redis fails, the
+// answer is honest and fast: 503 when the order is certainly not in the stream,
+// 504 when it may be; and an Idempotency-Key makes a retry safe.
 package main
 
 import (
