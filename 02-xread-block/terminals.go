@@ -13,22 +13,21 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/rediscli"
 )
 
-// pollBlock is how long each read of `listen` waits. A blocking read does not
-// watch its context: Ctrl-C is noticed only when the read returns, so the
-// wait stays short. Spring's listener container polls the same way (the
-// tutorial sets pollTimeout to 1 s).
+// pollBlock is how long each read of `listen` waits. A cancel (Ctrl-C) does
+// not end a blocking read: it is noticed only when the read returns, so the
+// wait stays short. Spring's listener container also waits at most its
+// pollTimeout (1 s in the tutorial) per read.
 const pollBlock = 2 * time.Second
 
 // listen prints each new entry of the stream as it arrives.
 func listen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("listen", "go run ./02-xread-block listen [-n N] [-ready FILE]",
-		"Prints each new entry of "+stream+" as it arrives, until Ctrl-C. It deletes nothing.\n"+
-			"Add entries from another terminal: go run ./02-xread-block publish user-a hi user-b hello", stderr)
+	flags := cli.Flags("listen", "go run ./02-xread-block listen [-n N] [-lang ko]", lang.Pick(listenHelp, listenHelpKO), stderr)
 	n := flags.Int("n", 0, "stop after `N` entries (0: run until Ctrl-C)")
-	ready := flags.String("ready", "", "create `FILE` just before the first blocking read (for tests)")
+	lang.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -38,7 +37,8 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer client.Close()
 
-	rediscli.Step(stdout, "Listening for new entries on %s (Ctrl-C stops)", stream)
+	rediscli.Step(stdout, "Listening for new entries on %s (Ctrl-C stops)",
+		"%s의 새 엔트리를 기다린다(Ctrl-C로 멈춘다)", stream)
 	// A loop that sends $ at each read loses whatever arrives between two
 	// reads. So `listen` pins $ down once, as the newest entry's ID, and from
 	// then on always reads after the last ID it has seen.
@@ -50,10 +50,14 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 	if len(newest) > 0 {
 		id = newest[0].ID
 	}
-	rediscli.Say(stdout, "Start after %s, the newest entry: what $ means right now. Each read then starts after the last ID received.", id)
-	rediscli.Say(stdout, "Each read waits at most %d ms, so that Ctrl-C is noticed: go-redis does not interrupt a blocking read.", pollBlock.Milliseconds())
-	if *ready != "" {
-		if err := os.WriteFile(*ready, nil, 0o644); err != nil {
+	rediscli.Say(stdout,
+		"Start after %s, the newest entry: what $ means right now. Each read then starts after the last ID received.",
+		"가장 최근 엔트리 %s 다음부터 시작한다. 지금 이 순간의 $가 뜻하는 자리다. 그 뒤로는 마지막으로 받은 ID 다음부터 읽는다.", id)
+	rediscli.Say(stdout,
+		"Each read waits at most %d ms, so that Ctrl-C is noticed: a cancel does not end a blocking read.",
+		"Ctrl-C를 알아차리도록 읽기마다 최대 %d ms만 기다린다. cancel은 블로킹 읽기를 끝내지 못한다.", pollBlock.Milliseconds())
+	if path := getenv("READY_FILE"); path != "" { // for tests: the first blocking read comes next
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
 			return err
 		}
 	}
@@ -67,7 +71,7 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 		streams, err := client.XRead(ctx, read).Result()
 		if err == nil {
 			for _, m := range streams[0].Messages {
-				rediscli.Say(stdout, "got %s: %s", m.ID, fields(m))
+				rediscli.Say(stdout, "got %s: %s", "%s 받음: %s", m.ID, fields(m))
 				id = m.ID
 				received++
 			}
@@ -79,14 +83,14 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 			return err
 		}
 	}
-	rediscli.Say(stdout, "Stopped. Entries shown: %d.", received)
+	rediscli.Say(stdout, "Stopped. Entries shown: %d.", "멈췄다. 보여 준 엔트리: %d개.", received)
 	return nil
 }
 
 // publish adds one entry, with the fields and values given as arguments.
 func publish(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("publish", "go run ./02-xread-block publish [FIELD VALUE]...",
-		"Adds one entry to "+stream+". Without arguments: user-a hi user-b hello.", stderr)
+	flags := cli.Flags("publish", "go run ./02-xread-block publish [-lang ko] [FIELD VALUE]...", lang.Pick(publishHelp, publishHelpKO), stderr)
+	lang.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -95,7 +99,8 @@ func publish(ctx context.Context, args []string, getenv func(string) string, std
 		values = []string{"user-a", "hi", "user-b", "hello"}
 	}
 	if len(values)%2 != 0 {
-		fmt.Fprint(stderr, "publish: fields and values go in pairs: FIELD VALUE [FIELD VALUE]...\n\n")
+		fmt.Fprint(stderr, lang.Pick("publish: fields and values go in pairs: FIELD VALUE [FIELD VALUE]...\n\n",
+			"publish: 필드와 값은 짝을 지어 준다: FIELD VALUE [FIELD VALUE]...\n\n"))
 		flags.Usage()
 		return cli.ErrUsage
 	}
@@ -106,7 +111,18 @@ func publish(ctx context.Context, args []string, getenv func(string) string, std
 	defer client.Close()
 	err = client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: values}).Err()
 	if err == nil {
-		rediscli.Say(stdout, "A listener in another terminal prints this entry now.")
+		rediscli.Say(stdout, "A listener in another terminal prints this entry now.",
+			"다른 터미널의 listener가 지금 이 엔트리를 출력한다.")
 	}
 	return err
 }
+
+// The help of listen and publish, in English and in Korean.
+const (
+	listenHelp = "Prints each new entry of " + stream + " as it arrives, until Ctrl-C. It deletes nothing.\n" +
+		"Add entries from another terminal: go run ./02-xread-block publish user-a hi user-b hello"
+	listenHelpKO = stream + "의 새 엔트리가 들어올 때마다 출력한다. Ctrl-C로 멈춘다. 아무것도 지우지 않는다.\n" +
+		"다른 터미널에서 엔트리를 추가해 보자: go run ./02-xread-block publish user-a hi user-b hello"
+	publishHelp   = "Adds one entry to " + stream + ". Without arguments: user-a hi user-b hello."
+	publishHelpKO = stream + "에 엔트리를 하나 추가한다. 인자가 없으면 user-a hi user-b hello."
+)

@@ -6,7 +6,8 @@
 // over the entries of a consumer that died.
 //
 // One program plays both consumers here, by name. In a real system each
-// consumer is its own process: an instance of a service.
+// consumer is its own process: an instance of a service. Each explanation is
+// written in English and in Korean; -lang ko or a Korean LANG picks Korean.
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/rediscli"
 	"github.com/streams-workshop/kit/redisconn"
 )
@@ -38,101 +40,164 @@ const minIdle = time.Second
 
 func main() { cli.Main("03-consumer-groups", run) }
 
+// lesson tells the story. It does not check each command's result: the echo
+// hook prints every reply, errors included, as redis-cli would, and the story
+// goes on as it would in redis-cli. Real code checks err after each call.
+func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer) error {
+	rediscli.Step(stdout, "Start from an empty stream", "빈 stream에서 시작한다")
+	client.Del(ctx, stream)
+	rediscli.Say(stdout,
+		"This lesson owns %s: deleting the key deletes its groups too, so each run starts the same way.",
+		"이 레슨은 %s를 혼자 쓴다. 키를 지우면 그 그룹도 함께 지워지므로, 실행할 때마다 같은 상태에서 시작한다.", stream)
+
+	rediscli.Step(stdout, "XREADGROUP needs the group: NOGROUP", "XREADGROUP은 그룹이 있어야 한다: NOGROUP")
+	readOne(ctx, client, "consumer-1", noBlock)
+	rediscli.Say(stdout,
+		"The tutorial's Spring services never create their groups: their first read fails like this, and Spring's",
+		"원문의 Spring 서비스는 그룹을 만들지 않는다. 그래서 첫 읽기가 이렇게 실패하고, Spring의 listener container는")
+	rediscli.Say(stdout,
+		"listener container cancels the subscription on an error. The service runs on and reads nothing.",
+		"오류가 나면 구독을 취소한다. 서비스는 떠 있지만 아무것도 읽지 않는다.")
+
+	rediscli.Step(stdout, "XGROUP CREATE needs the stream to exist", "XGROUP CREATE는 stream이 있어야 한다")
+	client.XGroupCreate(ctx, stream, group, "$")
+	rediscli.Say(stdout,
+		"The tutorial's command works on a stream that has entries already. This one does not exist yet.",
+		"원문의 명령은 엔트리가 이미 있는 stream에서만 된다. 이 stream은 아직 없다.")
+
+	rediscli.Step(stdout, "MKSTREAM creates an empty stream along with the group", "MKSTREAM은 그룹과 함께 빈 stream을 만든다")
+	client.XGroupCreateMkStream(ctx, stream, group, "$")
+	rediscli.Say(stdout,
+		"$ means: deliver only the entries added from now on (0 would deliver the whole stream).",
+		"$는 지금부터 추가되는 엔트리만 전달하라는 뜻이다(0이면 stream 전체를 전달한다).")
+	rediscli.Say(stdout,
+		"A service creates its group like this when it starts, before its first read: the fix the tutorial's services need.",
+		"서비스는 시작할 때, 첫 읽기 전에 이렇게 그룹을 만든다. 원문의 서비스에 필요한 바로 그 수정이다.")
+
+	rediscli.Step(stdout, "Creating the group again: BUSYGROUP", "그룹을 다시 만들면: BUSYGROUP")
+	client.XGroupCreateMkStream(ctx, stream, group, "$")
+	rediscli.Say(stdout,
+		"A restarted service gets this error every time it starts. It means the group is there: treat it as success.",
+		"다시 시작한 서비스는 시작할 때마다 이 오류를 받는다. 그룹이 이미 있다는 뜻이니 성공으로 여긴다.")
+
+	rediscli.Step(stdout, "Three entries arrive", "엔트리 세 개가 들어온다")
+	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "hi", "user-b", "hello"}})
+	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "how are you?"}})
+	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-b", "fine, thanks"}})
+	rediscli.Say(stdout,
+		"A producer writes as in lesson 01: XADD knows nothing of groups or consumers.",
+		"producer는 레슨 01처럼 쓴다. XADD는 그룹도 consumer도 모른다.")
+
+	rediscli.Step(stdout, "Two consumers of %s read with >", "%s의 consumer 둘이 >로 읽는다", group)
+	first := readOne(ctx, client, "consumer-1", noBlock)
+	second := readOne(ctx, client, "consumer-2", noBlock)
+	rediscli.Say(stdout,
+		"consumer-1 got %s and consumer-2 got %s: in a group, each entry goes to one consumer.",
+		"consumer-1은 %s를, consumer-2는 %s를 받았다. 그룹 안에서 엔트리 하나는 consumer 하나에게만 간다.", first, second)
+	rediscli.Say(stdout,
+		"> means: entries this group has never delivered. The group remembers how far it got.",
+		">는 이 그룹이 한 번도 전달하지 않은 엔트리를 뜻한다. 그룹은 어디까지 전달했는지 기억한다.")
+
+	rediscli.Step(stdout, "XPENDING: delivered, not acknowledged yet", "XPENDING: 전달했지만 아직 ack하지 않은 엔트리")
+	client.XPending(ctx, stream, group)
+	rediscli.Say(stdout,
+		"Two pending entries, the lowest and highest ID, and how many each consumer holds.",
+		"pending 엔트리 두 개, 가장 작은 ID와 가장 큰 ID, 그리고 consumer마다 몇 개를 들고 있는지가 나온다.")
+
+	rediscli.Step(stdout, "consumer-1 processes its entry, then acknowledges it with XACK", "consumer-1은 엔트리를 처리한 뒤 XACK으로 ack한다")
+	client.XAck(ctx, stream, group, first)
+	rediscli.Say(stdout,
+		"(integer) 1: one entry acknowledged, and out of the pending list.",
+		"(integer) 1: 엔트리 하나가 ack되어 pending 목록에서 빠졌다.")
+	rediscli.Say(stdout,
+		"Acknowledge after the work is done: if the consumer dies before, the entry stays pending for someone else.",
+		"ack는 일을 마친 뒤에 한다. 그 전에 consumer가 죽으면 엔트리는 pending으로 남아 다른 consumer를 기다린다.")
+
+	rediscli.Step(stdout, "consumer-2 dies before its XACK", "consumer-2는 XACK 전에 죽는다")
+	pendingDetail(ctx, client)
+	rediscli.Say(stdout,
+		"Each row: entry ID, its consumer, milliseconds since delivery, number of deliveries.",
+		"각 줄은 엔트리 ID, 그것을 든 consumer, 전달 뒤 지난 밀리초, 전달 횟수다.")
+	rediscli.Say(stdout,
+		"%s waits for consumer-2, which is not coming back.",
+		"%s는 돌아오지 않을 consumer-2를 기다린다.", second)
+
+	rediscli.Step(stdout, "consumer-1 carries on", "consumer-1은 계속 일한다")
+	third := readOne(ctx, client, "consumer-1", noBlock)
+	client.XAck(ctx, stream, group, third)
+	readOne(ctx, client, "consumer-1", minIdle)
+	rediscli.Say(stdout,
+		"consumer-1 got and acknowledged the third entry, then waited %d ms for more: (nil).",
+		"consumer-1은 세 번째 엔트리를 받아 ack한 뒤, 다음 것을 %d ms 기다렸다: (nil).", minIdle.Milliseconds())
+	rediscli.Say(stdout,
+		"> never hands out an entry that is pending with another consumer: %s is stuck with consumer-2.",
+		">는 다른 consumer에게 pending인 엔트리를 내주지 않는다. %s는 consumer-2에게 묶여 있다.", second)
+
+	rediscli.Step(stdout, "XAUTOCLAIM: consumer-1 takes over entries idle for %d ms or more",
+		"XAUTOCLAIM: consumer-1이 %d ms 넘게 방치된 엔트리를 넘겨받는다", minIdle.Milliseconds())
+	claimed, _, _ := client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream: stream, Group: group, Consumer: "consumer-1", MinIdle: minIdle, Start: "0-0", Count: 10,
+	}).Result()
+	rediscli.Say(stdout,
+		"The reply: where the next scan starts (0-0: done), the entries claimed, and the IDs it found deleted.",
+		"응답은 다음 탐색을 시작할 곳(0-0이면 끝), 넘겨받은 엔트리, 그리고 지워진 것으로 확인된 ID들이다.")
+	pendingDetail(ctx, client)
+	rediscli.Say(stdout,
+		"%s is consumer-1's now, with 2 deliveries: a consumer can use that count to spot an entry that keeps failing.",
+		"이제 %s는 consumer-1의 것이고 전달 횟수는 2다. consumer는 이 횟수로 계속 실패하는 엔트리를 알아챌 수 있다.", second)
+	for _, m := range claimed {
+		client.XAck(ctx, stream, group, m.ID)
+	}
+	rediscli.Say(stdout,
+		"consumer-1 processed it and acknowledged it. A service runs XAUTOCLAIM on a timer, so no entry stays stuck.",
+		"consumer-1은 그것을 처리하고 ack했다. 서비스는 XAUTOCLAIM을 주기적으로 돌리므로 묶인 채 남는 엔트리가 없다.")
+
+	rediscli.Step(stdout, "Nothing is pending", "pending인 엔트리가 없다")
+	client.XPending(ctx, stream, group)
+	rediscli.Say(stdout,
+		"All three entries are acknowledged, the one consumer-2 died holding included.",
+		"consumer-2가 든 채 죽은 것까지, 엔트리 세 개가 모두 ack되었다.")
+	rediscli.Say(stdout,
+		"consumer-2 may have done part of its work before it died: processing must cope with doing an entry twice.",
+		"consumer-2는 죽기 전에 일을 일부 했을 수도 있다. 그러니 같은 엔트리를 두 번 처리해도 괜찮아야 한다.")
+
+	rediscli.Step(stdout, "NOACK, as the tutorial's Spring services read: nothing to recover",
+		"원문의 Spring 서비스처럼 NOACK으로 읽으면: 되살릴 것이 없다")
+	rediscli.Say(stdout,
+		"consumer-2 comes back and reads as the tutorial's RedisStreamConfig does, with receiveAutoAck.",
+		"consumer-2가 돌아와, 원문의 RedisStreamConfig처럼 receiveAutoAck으로 읽는다.")
+	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "are you there?"}})
+	client.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: "consumer-2", Streams: []string{stream, ">"}, Count: 1, Block: noBlock, NoAck: true,
+	})
+	err := client.XPending(ctx, stream, group).Err()
+	rediscli.Say(stdout,
+		"Spring's receiveAutoAck reads with NOACK: the entry counts as acknowledged the moment it is delivered.",
+		"Spring의 receiveAutoAck은 NOACK으로 읽는다. 엔트리는 전달되는 순간 ack된 것으로 친다.")
+	rediscli.Say(stdout,
+		"Nothing enters the pending list. If consumer-2 dies before it has processed this entry, no XAUTOCLAIM",
+		"pending 목록에는 아무것도 들어가지 않는다. consumer-2가 이 엔트리를 처리하기 전에 죽으면")
+	rediscli.Say(stdout,
+		"can find it: the event is lost. The services of this course acknowledge after processing instead.",
+		"어떤 XAUTOCLAIM도 찾지 못한다. 이벤트를 잃는다. 이 과정의 서비스는 대신 처리한 뒤에 ack한다.")
+	return err
+}
+
+// run reads the flags, connects, and prints every command and reply of the
+// lesson.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("03-consumer-groups", "go run ./03-consumer-groups",
-		"Lesson 03: XGROUP CREATE (MKSTREAM, BUSYGROUP), XREADGROUP with >, XACK, XPENDING, XAUTOCLAIM\n"+
-			"and NOACK, with the group "+group+" on the stream "+stream+".\n"+
-			"It deletes "+stream+" first, so every run tells the same story. It takes a little over 1 s.\n"+
-			"REDIS_URL names the server (default "+redisconn.DefaultAddr+").", stderr)
+	flags := cli.Flags("03-consumer-groups", "go run ./03-consumer-groups [-lang ko]", lang.Pick(help, helpKO), stderr)
+	lang.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
-
 	client, _, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
 	client.AddHook(rediscli.Echo{W: stdout}) // print every command and its reply
-
-	rediscli.Step(stdout, "Start from an empty stream")
-	client.Del(ctx, stream)
-	rediscli.Say(stdout, "This lesson owns %s: deleting the key deletes its groups too, so each run starts the same way.", stream)
-
-	rediscli.Step(stdout, "XGROUP CREATE needs the stream to exist")
-	client.XGroupCreate(ctx, stream, group, "$")
-	rediscli.Say(stdout, "The tutorial's command works on a stream that has entries already. This one does not exist yet.")
-
-	rediscli.Step(stdout, "MKSTREAM creates an empty stream along with the group")
-	client.XGroupCreateMkStream(ctx, stream, group, "$")
-	rediscli.Say(stdout, "$ means: deliver only the entries added from now on (0 would deliver the whole stream).")
-	rediscli.Say(stdout, "A service creates its group like this when it starts, even before any producer has written.")
-
-	rediscli.Step(stdout, "Creating the group again: BUSYGROUP")
-	client.XGroupCreateMkStream(ctx, stream, group, "$")
-	rediscli.Say(stdout, "A restarted service gets this error every time it starts. It means the group is there: treat it as success.")
-
-	rediscli.Step(stdout, "Three entries arrive")
-	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "hi", "user-b", "hello"}})
-	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "how are you?"}})
-	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-b", "fine, thanks"}})
-	rediscli.Say(stdout, "A producer writes as in lesson 01: XADD knows nothing of groups or consumers.")
-
-	rediscli.Step(stdout, "Two consumers of %s read with >", group)
-	first := readOne(ctx, client, "consumer-1", noBlock)
-	second := readOne(ctx, client, "consumer-2", noBlock)
-	rediscli.Say(stdout, "consumer-1 got %s and consumer-2 got %s: in a group, each entry goes to one consumer.", first, second)
-	rediscli.Say(stdout, "> means: entries this group has never delivered. The group remembers how far it got.")
-
-	rediscli.Step(stdout, "XPENDING: delivered, not acknowledged yet")
-	client.XPending(ctx, stream, group)
-	rediscli.Say(stdout, "Two pending entries, the lowest and highest ID, and how many each consumer holds.")
-
-	rediscli.Step(stdout, "consumer-1 processes its entry, then acknowledges it with XACK")
-	client.XAck(ctx, stream, group, first)
-	rediscli.Say(stdout, "(integer) 1: one entry acknowledged, and out of the pending list.")
-	rediscli.Say(stdout, "Acknowledge after the work is done: if the consumer dies before, the entry stays pending for someone else.")
-
-	rediscli.Step(stdout, "consumer-2 dies before its XACK")
-	pendingDetail(ctx, client)
-	rediscli.Say(stdout, "Each row: entry ID, its consumer, milliseconds since delivery, number of deliveries.")
-	rediscli.Say(stdout, "%s waits for consumer-2, which is not coming back.", second)
-
-	rediscli.Step(stdout, "consumer-1 carries on")
-	third := readOne(ctx, client, "consumer-1", noBlock)
-	client.XAck(ctx, stream, group, third)
-	readOne(ctx, client, "consumer-1", minIdle)
-	rediscli.Say(stdout, "consumer-1 got and acknowledged the third entry, then waited %d ms for more: (nil).", minIdle.Milliseconds())
-	rediscli.Say(stdout, "> never hands out an entry that is pending with another consumer: %s is stuck with consumer-2.", second)
-
-	rediscli.Step(stdout, "XAUTOCLAIM: consumer-1 takes over entries idle for %d ms or more", minIdle.Milliseconds())
-	claimed, _, _ := client.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-		Stream: stream, Group: group, Consumer: "consumer-1", MinIdle: minIdle, Start: "0-0", Count: 10,
-	}).Result()
-	rediscli.Say(stdout, "The reply: where the next scan starts (0-0: done), the entries claimed, and the IDs it found deleted.")
-	pendingDetail(ctx, client)
-	rediscli.Say(stdout, "%s is consumer-1's now, with 2 deliveries: a consumer can use that count to spot an entry that keeps failing.", second)
-	for _, m := range claimed {
-		client.XAck(ctx, stream, group, m.ID)
-	}
-	rediscli.Say(stdout, "consumer-1 processed it and acknowledged it. A service runs XAUTOCLAIM on a timer, so no entry stays stuck.")
-
-	rediscli.Step(stdout, "Nothing is pending")
-	client.XPending(ctx, stream, group)
-	rediscli.Say(stdout, "All three entries are acknowledged, the one consumer-2 died holding included.")
-	rediscli.Say(stdout, "consumer-2 may have done part of its work before it died: processing must cope with doing an entry twice.")
-
-	rediscli.Step(stdout, "NOACK, as the tutorial's Spring services read: nothing to recover")
-	rediscli.Say(stdout, "consumer-2 comes back and reads as the tutorial's RedisStreamConfig does, with receiveAutoAck.")
-	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "are you there?"}})
-	client.XReadGroup(ctx, &redis.XReadGroupArgs{
-		Group: group, Consumer: "consumer-2", Streams: []string{stream, ">"}, Count: 1, Block: noBlock, NoAck: true,
-	})
-	err = client.XPending(ctx, stream, group).Err()
-	rediscli.Say(stdout, "Spring's receiveAutoAck reads with NOACK: the entry counts as acknowledged the moment it is delivered.")
-	rediscli.Say(stdout, "Nothing enters the pending list. If consumer-2 dies before it has processed this entry, no XAUTOCLAIM")
-	rediscli.Say(stdout, "can find it: the event is lost. The services of this course acknowledge after processing instead.")
-	return err
+	return lesson(ctx, client, stdout)
 }
 
 // readOne reads at most one new entry (>) as consumer, waiting up to block,
@@ -151,3 +216,17 @@ func readOne(ctx context.Context, client redis.UniversalClient, consumer string,
 func pendingDetail(ctx context.Context, client redis.UniversalClient) {
 	client.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: stream, Group: group, Start: "-", End: "+", Count: 10})
 }
+
+// help is what -h prints, in English and in Korean.
+const (
+	help = "Lesson 03: XGROUP CREATE (MKSTREAM, BUSYGROUP), XREADGROUP with >, XACK, XPENDING, XAUTOCLAIM\n" +
+		"and NOACK, with the group " + group + " on the stream " + stream + ".\n" +
+		"It deletes " + stream + " first, so every run tells the same story. It takes a little over 1 s.\n" +
+		"REDIS_URL names the server (default " + redisconn.DefaultAddr + "); it needs Redis 7.0 or newer.\n" +
+		"The explanations are in Korean with -lang ko or a Korean LANG."
+	helpKO = "레슨 03: stream " + stream + "의 그룹 " + group + "으로 XGROUP CREATE(MKSTREAM, BUSYGROUP),\n" +
+		"XREADGROUP >, XACK, XPENDING, XAUTOCLAIM, NOACK을 익힌다.\n" +
+		"먼저 " + stream + "를 지우므로 몇 번을 실행해도 같은 이야기를 들려준다. 1초 남짓 걸린다.\n" +
+		"REDIS_URL로 서버를 지정한다(기본값 " + redisconn.DefaultAddr + "). Redis 7.0 이상이 필요하다.\n" +
+		"설명은 -lang en이면 영어로 나온다."
+)

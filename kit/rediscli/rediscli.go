@@ -22,6 +22,8 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/lang"
 )
 
 var (
@@ -319,13 +321,15 @@ func format(b *strings.Builder, v any, indent int) {
 	}
 }
 
-// Step prints a heading for the next part of a lesson.
-func Step(w io.Writer, format string, args ...any) {
+// Step prints a heading for the next part of a lesson, in the learner's
+// language (kit/lang): en and ko are the same format in English and Korean.
+func Step(w io.Writer, en, ko string, args ...any) {
 	fmt.Fprintln(w)
-	stepColor.Fprintf(w, "== "+format+"\n", args...)
+	stepColor.Fprintf(w, "== "+lang.Pick(en, ko)+"\n", args...)
 }
 
-// Say prints one plain sentence on what the lesson just showed, in one Write.
-func Say(w io.Writer, format string, args ...any) {
-	io.WriteString(w, noteColor.Sprintf("# "+format+"\n", args...))
+// Say prints one plain sentence on what the lesson just showed, in one Write,
+// in the learner's language: en and ko are the same format in both.
+func Say(w io.Writer, en, ko string, args ...any) {
+	io.WriteString(w, noteColor.Sprintf("# "+lang.Pick(en, ko)+"\n", args...))
 }

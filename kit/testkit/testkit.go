@@ -127,6 +127,22 @@ func Start(mode, dir string) (*Server, error) {
 	return StartWith(mode, dir, Options{})
 }
 
+// StartT starts a server for one Go test, in the mode Mode says, and stops it
+// when the test ends.
+func StartT(t testing.TB) *Server {
+	t.Helper()
+	mode, err := Mode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := Start(mode, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // StartWith starts a server in the given mode with the given options.
 func StartWith(mode, dir string, opts Options) (*Server, error) {
 	if err := opts.check(mode); err != nil {
