@@ -146,8 +146,8 @@ func TestPayNoAck(t *testing.T) {
 	b, paid, story := crash(t, PayNoAck, 1)
 	if paid == 0 && b.pending() == 0 {
 		ex.Lesson(t, lang.Pick(
-			"order o-1 is lost. instance-1 crashed between reading it and paying it; NOACK had acknowledged it on delivery, so XPENDING shows nothing, no restart replays it and no XAUTOCLAIM can hand it to another instance. Next: PayThenAck.\n",
-			"주문 o-1 을 잃었습니다. instance-1 이 읽은 뒤 결제 전에 죽었고, NOACK 이 전달 순간 확인 처리했기 때문에 XPENDING 에 없고, 재시작도 XAUTOCLAIM 도 되살릴 수 없습니다. 다음: PayThenAck.\n")+story)
+			"order o-1 is lost: instance-1 crashed between reading it and paying it. NOACK had acknowledged it on delivery, so XPENDING shows nothing, no restart replays it and no XAUTOCLAIM can hand it to another instance. Next: PayThenAck.\n",
+			"주문 o-1 을 잃었습니다: instance-1 이 읽은 뒤 결제 전에 죽었습니다. NOACK 이 전달 순간 확인 처리했기 때문에 XPENDING 에도 없고, 재시작도 XAUTOCLAIM 도 되살릴 수 없습니다. 다음: PayThenAck.\n")+story)
 		return
 	}
 	ex.Fatal(t, ex.Report{
@@ -200,8 +200,8 @@ func TestPayThenAck(t *testing.T) {
 			"이제 어떤 충돌에도 주문을 잃지 않고, 인계가 있어도 o-1 은 한 번만 결제됐습니다: 한 걸음 앞서 있네요. 다음은 PayAtomically.\n")+story)
 	default:
 		ex.Lesson(t, lang.Pick(
-			fmt.Sprintf("no crash loses an order now: the one in hand stays pending and is paid after the restart. But order o-1 was paid %d times: instance-2 claimed it from the stalled instance-1 and paid it; then instance-1 woke up and paid it again. Its XACK answered 0, because the order was no longer its own, but by then it had paid. Next: PayAtomically lets XACK's answer decide.\n", paid),
-			fmt.Sprintf("이제 충돌해도 주문을 잃지 않습니다: 들고 있던 주문은 대기 목록에 남아 재시작 뒤 결제됩니다. 하지만 주문 o-1 이 %d 번 결제됐습니다: 멈춘 instance-1 에게서 instance-2 가 claim 해 결제했고, 깨어난 instance-1 이 또 결제했습니다. 그 XACK 은 0 을 돌려받았지만 (더는 자기 주문이 아니므로) 이미 결제한 뒤였습니다. 다음: PayAtomically 에서 XACK 의 답이 결정하게 합니다.\n", paid))+story)
+			fmt.Sprintf("order o-1 was paid %d times: instance-2 claimed it from the stalled instance-1 and paid it, then instance-1 woke up and paid it again. Its XACK answered 0, because the order was no longer its own, but by then it had paid. (A crash no longer loses an order: the one in hand stays pending and is paid after the restart.) Next: PayAtomically lets XACK's answer decide.\n", paid),
+			fmt.Sprintf("주문 o-1 이 %d 번 결제됐습니다: 멈춘 instance-1 에게서 instance-2 가 claim 해 결제했고, 깨어난 instance-1 이 또 결제했습니다. 그 XACK 은 0 을 돌려받았지만 (더는 자기 주문이 아니므로) 이미 결제한 뒤였습니다. (이제 충돌해도 주문을 잃지는 않습니다: 들고 있던 주문은 대기 목록에 남아 재시작 뒤 결제됩니다.) 다음: PayAtomically 에서 XACK 의 답이 결정하게 합니다.\n", paid))+story)
 	}
 }
 
@@ -228,8 +228,8 @@ func TestPayAtomically(t *testing.T) {
 	}
 	b, paid, story := takeover(t, PayAtomically)
 	if paid == 1 && b.pending() == 0 {
-		ex.Lesson(t, lang.Pick("order o-1 was paid exactly once, through a crash and through a takeover: XACK's reply is the fence, and nothing runs between it and the payment.\n",
-			"주문 o-1 이 충돌과 인계를 겪고도 정확히 한 번 결제됐습니다: XACK 의 답이 울타리이고, 그것과 결제 사이에는 아무것도 끼어들지 못합니다.\n")+story)
+		ex.Lesson(t, lang.Pick("order o-1 was paid exactly once, through a crash and through a takeover: XACK's reply is the fence. Nothing runs between it and the payment.\n",
+			"주문 o-1 이 충돌과 인계를 겪고도 정확히 한 번 결제됐습니다: XACK 의 답이 울타리입니다. 그것과 결제 사이에는 아무것도 끼어들지 못합니다.\n")+story)
 		return
 	}
 	hint := doubled

@@ -136,7 +136,7 @@ func (c *checker) row(stageWidth, funcWidth int, t task, r result) {
 	case done:
 		green.Fprintln(c.stdout, lang.Pick("done", "완료"))
 		if r.Lesson != "" {
-			faint.Fprintf(c.stdout, "%s  %s\n", strings.Repeat(" ", stageWidth+funcWidth+2), clip(r.Lesson))
+			faint.Fprintf(c.stdout, "%s  %s\n", strings.Repeat(" ", stageWidth+funcWidth+2), clip(headline(r.Lesson)))
 		}
 	case notStarted:
 		fmt.Fprintf(c.stdout, "%s  %s\n", yellow.Sprint(lang.Pick("not started", "시작 전")), t.File)
@@ -257,6 +257,14 @@ func widths(tasks []task) (stage, fn int) {
 
 func pad(s string, width int) string {
 	return s + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s)))
+}
+
+// headline is a lesson's first sentence.
+func headline(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 // clip keeps a hint to one readable line.
