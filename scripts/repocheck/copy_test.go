@@ -1,0 +1,69 @@
+package repocheck
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// root is the repository, two folders up from this package.
+const root = "../.."
+
+// TestStageCopiesAlone copies each stage and kit/ alone into an empty
+// folder, as the README's "Take a service into your own repository" says, and
+// runs what a learner would run there: go build, go vet and go test, with no
+// go.work. GOFLAGS=-mod=readonly refuses to fix a go.mod or go.sum on the fly,
+// and GOPROXY=off keeps the test on this machine: it uses the module cache
+// that building the workspace filled.
+//
+// Under -short it compiles each stage's tests without running them (the
+// workspace's own run already ran them); otherwise it runs them, because a
+// test that reads a file outside its stage passes in the repository and
+// fails in a copy.
+func TestStageCopiesAlone(t *testing.T) {
+	stages, err := filepath.Glob(filepath.Join(root, "0[1-9]-*"))
+	if err != nil || len(stages) == 0 {
+		t.Fatalf("no stage folders in %s (%v)", root, err)
+	}
+	for _, stage := range stages {
+		name := filepath.Base(stage)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			copyDir(t, filepath.Join(root, "kit"), filepath.Join(dir, "kit"))
+			copyDir(t, stage, filepath.Join(dir, name))
+
+			testArgs := []string{"test", "-count=1", "./..."}
+			if testing.Short() {
+				testArgs = []string{"test", "-count=1", "-run", "^$", "./..."}
+			}
+			for _, args := range [][]string{{"build", "./..."}, {"vet", "./..."}, testArgs} {
+				goCommand(t, filepath.Join(dir, name), args...)
+			}
+		})
+	}
+}
+
+// copyDir copies the folder src to dst, which must not exist yet.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// goCommand runs go with args in dir, outside any workspace, and fails the
+// test with the command's output if it fails.
+func goCommand(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -trimpath", "GOPROXY=off")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("in a copy of %s with kit/ beside it, GOWORK=off go %s failed: %v\n%s",
+			filepath.Base(dir), strings.Join(args, " "), err, out)
+	}
+}
