@@ -3,12 +3,15 @@
 // for each payment (here: a line on stdout).
 //
 // As in the tutorial, one group consumes two streams, with a listener for
-// each. Unlike it, entries are acked after the notification is sent, and a
-// redelivered event does not notify twice.
+// each. Unlike it, entries are acked after the notification is sent: at
+// least once, never lost. Each notification carries a stable ID, and a
+// redelivered event is not notified twice, except after a cut-off attempt,
+// which the line says.
 package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -23,7 +26,7 @@ import (
 	"github.com/streams-workshop/kit/redisconn"
 )
 
-// sentTTL is how long a sent notification is remembered, to drop duplicates.
+// sentTTL is how long a notification's state is kept, to drop duplicates.
 // It only has to outlast redeliveries, which happen within minutes.
 const sentTTL = 7 * 24 * time.Hour
 
@@ -67,21 +70,30 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return consumer.Serve(ctx, rdb, settings, log, n.stats, orders, payments)
 }
 
-// notifier sends notifications, each at most once.
+// notifier sends notifications, each at least once, and almost always once.
 type notifier struct {
 	rdb    redis.UniversalClient
 	stdout io.Writer
 
 	mails      atomic.Int64
 	texts      atomic.Int64
-	duplicates atomic.Int64
+	duplicates atomic.Int64 // not sent again: their key said "sent"
+	resent     atomic.Int64 // sent again after an attempt was cut off: a duplicate is possible
 }
 
-// notification is one message to send, keyed so that it is sent once.
+// notification is one message to send.
 type notification struct {
-	key  string // "notification:mail:<orderId>", for example
-	send func()
+	// id is the notification's stable ID, "mail:<orderId>" for example. It is
+	// on the line, for the mail or SMS provider to drop a duplicate.
+	id   string
+	send func(note string)
 }
+
+// A notification's key, notification:<id>, says how far it got (kept for sentTTL).
+const (
+	sending = "sending" // claimed by an attempt that may have been cut off before it sent
+	sent    = "sent"    // sent
+)
 
 // mail sends one mail per order.
 func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
@@ -93,17 +105,15 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		todo = append(todo, notification{
-			key: "notification:mail:" + order.OrderID,
-			send: func() {
-				n.mails.Add(1)
-				// One write per line: the two consumers print at the same time.
-				io.WriteString(n.stdout, mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   orderId: %s (mail sent)",
-					order.UserID, order.ProductID, order.OrderID)+"\n")
-			},
-		})
+		id := "mail:" + order.OrderID
+		todo = append(todo, notification{id: id, send: func(note string) {
+			n.mails.Add(1)
+			// One write per line: the two consumers print at the same time.
+			io.WriteString(n.stdout, mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)",
+				order.UserID, order.ProductID, id, note, order.OrderID)+"\n")
+		}})
 	}
-	return result, n.sendOnce(ctx, todo)
+	return result, n.send(ctx, todo)
 }
 
 // sms sends one text per payment.
@@ -116,48 +126,76 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 			result.Reject(m.ID, "invalid payment: "+err.Error())
 			continue
 		}
-		todo = append(todo, notification{
-			key: "notification:sms:" + payment.OrderID,
-			send: func() {
-				n.texts.Add(1)
-				io.WriteString(n.stdout, smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   orderId: %s (SMS sent)",
-					payment.UserID, payment.PaymentProcessID, payment.OrderID)+"\n")
-			},
-		})
+		id := "sms:" + payment.OrderID
+		todo = append(todo, notification{id: id, send: func(note string) {
+			n.texts.Add(1)
+			io.WriteString(n.stdout, smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)",
+				payment.UserID, payment.PaymentProcessID, id, note, payment.OrderID)+"\n")
+		}})
 	}
-	return result, n.sendOnce(ctx, todo)
+	return result, n.send(ctx, todo)
 }
 
-// sendOnce claims each notification's key with SET NX, in one pipeline, and
-// sends only those it claimed. The key is set before sending: if the process
-// dies between the two, that one notification is lost rather than sent twice.
-// (Exactly once to an outside system needs that system's help, such as an
-// idempotency key on the mail or SMS provider's API.)
-func (n *notifier) sendOnce(ctx context.Context, todo []notification) error {
+// send sends each notification at least once, in two pipelines per batch:
+//
+//  1. Claim each key with SET NX "sending", and read what an earlier attempt
+//     left there. "sent": a duplicate event, dropped. "sending": an attempt
+//     was cut off (it died, or Redis stored the claim and died before it
+//     replied) and may or may not have sent it: send again, and say on the
+//     line that a duplicate is possible. Skipping it could lose it for good.
+//  2. After sending, record "sent".
+//
+// A duplicate is rare and visible, and carries the same notification ID, so
+// a provider drops it; a notification is never lost silently.
+func (n *notifier) send(ctx context.Context, todo []notification) error {
 	if len(todo) == 0 {
 		return nil
 	}
 	claims := make([]*redis.BoolCmd, len(todo))
+	states := make([]*redis.StringCmd, len(todo))
 	_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		for i, t := range todo {
-			claims[i] = pipe.SetNX(ctx, t.key, "1", sentTTL)
+			claims[i] = pipe.SetNX(ctx, "notification:"+t.id, sending, sentTTL)
+			states[i] = pipe.Get(ctx, "notification:"+t.id)
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, redis.Nil) { // Nil: a key expired between the two
 		return err
 	}
-	for i, t := range todo {
-		if claims[i].Val() {
-			t.send()
-		} else {
-			n.duplicates.Add(1)
+	for _, claim := range claims {
+		if err := claim.Err(); err != nil {
+			return err
 		}
 	}
-	return nil
+	var done []string
+	for i, t := range todo {
+		switch {
+		case claims[i].Val():
+			t.send("")
+		case states[i].Val() == sent:
+			n.duplicates.Add(1)
+			continue
+		default:
+			n.resent.Add(1)
+			t.send(" (duplicate possible)")
+		}
+		done = append(done, t.id)
+	}
+	if len(done) == 0 {
+		return nil
+	}
+	_, err = n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, id := range done {
+			pipe.Set(ctx, "notification:"+id, sent, sentTTL)
+		}
+		return nil
+	})
+	return err
 }
 
 // stats adds the notification counters to /stats.
 func (n *notifier) stats() any {
-	return map[string]int64{"mailsSent": n.mails.Load(), "smsSent": n.texts.Load(), "duplicatesDropped": n.duplicates.Load()}
+	return map[string]int64{"mailsSent": n.mails.Load(), "smsSent": n.texts.Load(),
+		"duplicatesDropped": n.duplicates.Load(), "sentAgainAfterCutOff": n.resent.Load()}
 }
