@@ -32,8 +32,10 @@ func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (
 	}
 	if err == nil {
 		defer client.Close()
-		out.say("Using the Redis at %s. Entries from earlier runs stay in its streams: the demo follows only its own orders.", target)
-		out.say("Watch it live in another terminal: go run ./scripts/inspect -web")
+		out.say("Using the Redis at %s. Entries from earlier runs stay in its streams: the demo follows only its own orders.",
+			"%s의 Redis를 쓴다. 이전 실행의 엔트리는 stream에 그대로 남고, 데모는 자기가 넣은 주문만 따라간다.", target)
+		out.say("Watch it live in another terminal: go run ./scripts/inspect -web",
+			"다른 터미널에서 실시간으로 지켜보자: go run ./scripts/inspect -web")
 		warnIfShared(ctx, client, out)
 		return broker{url: getenv("REDIS_URL"), close: func() {}}, nil
 	}
@@ -47,9 +49,10 @@ func chooseRedis(ctx context.Context, getenv func(string) string, out *output) (
 	if err != nil {
 		return broker{}, fmt.Errorf("cannot start the embedded Redis: %w", err)
 	}
-	out.say("No Redis answers at %s (%v).", target, unreachable.Err)
-	out.say("Started an embedded Redis (miniredis) at %s inside the demo; its data is gone when the demo ends.", server.Addr())
-	out.say("Watch it live in another terminal: %s", watchCommand(server.Addr()))
+	out.say("No Redis answers at %s (%v).", "%s에서 응답하는 Redis가 없다(%v).", target, unreachable.Err)
+	out.say("Started an embedded Redis (miniredis) at %s inside the demo; its data is gone when the demo ends.",
+		"데모 안에서 내장 Redis(miniredis)를 %s에 띄웠다. 데모가 끝나면 데이터도 사라진다.", server.Addr())
+	out.say("Watch it live in another terminal: %s", "다른 터미널에서 실시간으로 지켜보자: %s", watchCommand(server.Addr()))
 	return broker{url: server.Addr(), close: server.Close}, nil
 }
 
@@ -93,6 +96,7 @@ func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output
 			// seconds at a time, so its idle time stays small.
 			if c.Name != consumerName && c.Idle >= 0 && c.Idle < 5*time.Second {
 				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders. Stop it for a clean run.",
+					"%[2]s의 %[1]s에 활동 중인 consumer %[3]s가 있다(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 깔끔하게 보려면 멈추자.",
 					g.group, g.stream, c.Name, c.Idle.Round(100*time.Millisecond))
 			}
 		}

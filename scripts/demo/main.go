@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/scripts/services"
 )
 
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	orders := flags.Int("orders", 10, "how many orders to place")
 	rate := flags.Float64("rate", 20, "orders per second (0: as fast as the service takes them)")
 	timeout := flags.Duration("timeout", 30*time.Second, "how long to wait, after the last order, for every payment and notification")
+	lang.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -78,7 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer os.RemoveAll(binDir)
-	out.say("Building the services with go build (the first time takes a while)...")
+	out.say("Building the services with go build (the first time takes a while)...",
+		"go build로 서비스를 빌드한다(처음에는 시간이 좀 걸린다)...")
 	if err := services.Build(ctx, root, binDir); err != nil {
 		return interrupted(ctx, err)
 	}
@@ -91,18 +94,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return interrupted(ctx, err)
 	}
 
-	out.say("Placing %d orders at %s through POST %s/orders...", *orders, rateText(*rate), sys.orderURL)
+	out.say("Placing %d orders at %s through POST %s/orders...",
+		"POST %[3]s/orders로 주문 %[1]d건을 %[2]s 넣는다...", *orders, rateText(*rate), sys.orderURL)
 	progress := out.startProgress(track, *orders)
 	placeOrders(sys.ctx, sys.orderURL, *orders, *rate, track)
 	waitErr := track.wait(sys.ctx, *timeout)
 	progress.stop()
 
-	out.say("Stopping the services (SIGINT, as Ctrl-C would)...")
+	out.say("Stopping the services (SIGINT, as Ctrl-C would)...",
+		"서비스를 멈춘다(Ctrl-C처럼 SIGINT로)...")
 	stopErr := sys.stop()
 
 	report := track.report()
 	for _, line := range report.problems {
-		out.warn("%s", line)
+		out.warn("%s", "%s", line)
 	}
 	fmt.Fprintln(stdout, report.summary)
 	switch {
@@ -128,9 +133,9 @@ func interrupted(ctx context.Context, err error) error {
 
 func rateText(rate float64) string {
 	if rate == 0 {
-		return "full speed"
+		return lang.Pick("full speed", "최대 속도로")
 	}
-	return fmt.Sprintf("%g per second", rate)
+	return fmt.Sprintf(lang.Pick("%g per second", "초당 %g건씩"), rate)
 }
 
 // workspaceRoot is the folder of go.work, where the services are built from.

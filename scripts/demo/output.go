@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/scripts/services"
 )
 
@@ -59,14 +60,15 @@ func (o *output) service(name, line string, isLog bool) {
 	o.print(o.stdout, prefix+" "+line)
 }
 
-// say prints one of the demo's own lines.
-func (o *output) say(format string, args ...any) {
-	o.print(o.stdout, sayColor.Sprintf(format, args...))
+// say prints one of the demo's own lines in the learner's language (kit/lang):
+// en and ko are the same format in English and Korean.
+func (o *output) say(en, ko string, args ...any) {
+	o.print(o.stdout, sayColor.Sprintf(lang.Pick(en, ko), args...))
 }
 
-// warn prints a problem.
-func (o *output) warn(format string, args ...any) {
-	o.print(o.stdout, warnColor.Sprintf(format, args...))
+// warn prints a problem, in the learner's language as say does.
+func (o *output) warn(en, ko string, args ...any) {
+	o.print(o.stdout, warnColor.Sprintf(lang.Pick(en, ko), args...))
 }
 
 // print writes one line. The bar is cleared first and drawn again after, so

@@ -79,7 +79,7 @@ func startSystem(ctx context.Context, binDir, redisURL string, out *output, trac
 		if err != nil {
 			return sys, err
 		}
-		out.say("%s is up: pid %d, http://%s", svc.Name, proc.Pid(), addr)
+		out.say("%s is up: pid %d, http://%s", "%s가 떴다: pid %d, http://%s", svc.Name, proc.Pid(), addr)
 		if svc.Name == "order-service" {
 			sys.orderURL = "http://" + addr
 		}
