@@ -32,9 +32,9 @@ import (
 const (
 	// defaultPort is the Spring OrderService's port.
 	defaultPort = "8080"
-	// defaultMaxLen bounds order-events: a typical order takes about 90 bytes
-	// in the stream, so about 100 MB. Raise it if a consumer may stay down for
-	// longer than a million orders.
+	// defaultMaxLen bounds order-events: a million orders took 75.6 MB of
+	// Redis memory in the bench (docs/performance.md). Raise it if a consumer
+	// may stay down for longer than a million orders.
 	defaultMaxLen = 1_000_000
 )
 
