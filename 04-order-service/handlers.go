@@ -114,6 +114,7 @@ func (s *service) handleOrderJSON(w http.ResponseWriter, r *http.Request) {
 		httpserve.Error(w, f.status, f.message)
 		return
 	}
+	// Answer: the order is in the stream.
 	if placed.replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}

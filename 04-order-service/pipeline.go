@@ -105,7 +105,7 @@ func (p *batchingPublisher) run(ctx context.Context) {
 // only, which is much cheaper than an exact trim), and answers each request.
 func (p *batchingPublisher) send(batch []*publishRequest) {
 	live := batch[:0]
-	deadline := time.Time{}
+	var deadline time.Time
 	for _, r := range batch {
 		if !r.claimed.CompareAndSwap(false, true) {
 			continue // its handler gave up while it queued, and answered "not written"
@@ -144,5 +144,21 @@ func (p *batchingPublisher) send(batch []*publishRequest) {
 	for i, r := range batch {
 		entryID, err := entryIDOf(cmds[i], pipeErr)
 		r.result <- publishResult{entryID, err}
+	}
+}
+
+// entryIDOf is the outcome of one pipelined XADD. It is a success only when
+// Redis returned an entry ID.
+func entryIDOf(cmd *redis.StringCmd, pipeErr error) (string, error) {
+	entryID, err := cmd.Result()
+	switch {
+	case err != nil:
+		return "", err
+	case entryID != "":
+		return entryID, nil
+	case pipeErr != nil:
+		return "", pipeErr // a failed handshake is not set on each command
+	default:
+		return "", errors.New("Redis returned no entry ID")
 	}
 }

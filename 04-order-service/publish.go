@@ -68,18 +68,22 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 	} else {
 		p, err = s.publishOnce(ctx, key, order)
 	}
-	switch f := failureOf(err); {
-	case err == nil && p.replayed:
-		s.replayed.Add(1)
-	case err == nil:
+	if err == nil {
+		if p.replayed {
+			s.replayed.Add(1)
+			return p, nil
+		}
 		s.accepted.Add(1)
 		s.stdoutMu.Lock()
 		fmt.Fprintf(s.stdout, "Order created. orderId=%s userId=%s productId=%s price=%s\n",
 			order.OrderID, order.UserID, order.ProductID, order.Price)
 		s.stdoutMu.Unlock()
-	case f.status == http.StatusConflict:
+		return p, nil
+	}
+	switch failureOf(err).status {
+	case http.StatusConflict:
 		s.rejected.Add(1)
-	case f.status == http.StatusGatewayTimeout:
+	case http.StatusGatewayTimeout:
 		s.unknown.Add(1)
 		s.log.Error("order outcome unknown", "orderId", order.OrderID, "err", err)
 	default:
@@ -122,22 +126,6 @@ func (s *service) publishOnce(ctx context.Context, key string, order events.Orde
 	replayed := orderID != order.OrderID
 	order.OrderID = orderID
 	return placed{order: order, entryID: entryID, replayed: replayed}, nil
-}
-
-// entryIDOf is the outcome of one pipelined XADD. It is a success only when
-// Redis returned an entry ID.
-func entryIDOf(cmd *redis.StringCmd, pipeErr error) (string, error) {
-	entryID, err := cmd.Result()
-	switch {
-	case err != nil:
-		return "", err
-	case entryID != "":
-		return entryID, nil
-	case pipeErr != nil:
-		return "", pipeErr // a failed handshake is not set on each command
-	default:
-		return "", errors.New("Redis returned no entry ID")
-	}
 }
 
 // failure is what a client is told when its order was not placed.
