@@ -98,7 +98,7 @@ func crash(t *testing.T, pay consumer, n int) (b *bench, paid int, story string)
 	again.Stop()
 	point := lang.Pick("right after reading it, before anything else", "읽은 직후, 다른 어떤 명령보다 먼저")
 	if n == 2 {
-		point = lang.Pick("after its first command about the order, before the second", "그 주문에 대한 첫 명령 뒤, 두 번째 명령 전")
+		point = lang.Pick("after its first command about the order, before the second", "그 주문에 대한 첫 명령 뒤, 두 번째 명령 전에")
 	}
 	story = lang.Pick(
 		fmt.Sprintf("instance-1 read order o-1 (%s) and crashed %s.\nAfter the crash:\n%s\nAfter instance-1 started again and went idle:\n%s", entry, point, afterCrash, b.state()),

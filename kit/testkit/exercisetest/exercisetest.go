@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/streams-workshop/kit/exercise"
 	"github.com/streams-workshop/kit/lang"
@@ -63,7 +64,7 @@ func (r Report) String() string {
 			return
 		}
 		text = strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n              ")
-		fmt.Fprintf(&b, "    %-9s %s\n", label, text)
+		fmt.Fprintf(&b, "    %s%s %s\n", label, strings.Repeat(" ", max(0, 9-width(label))), text)
 	}
 	line(lang.Pick("expected:", "기대:"), r.Want)
 	line(lang.Pick("got:", "결과:"), r.Got)
@@ -88,4 +89,17 @@ func Fatal(t testing.TB, r Report) {
 func Lesson(t testing.TB, text string) {
 	t.Helper()
 	t.Log(lang.Pick("lesson: ", "배운 점: ") + text)
+}
+
+// width is how many columns s takes on a terminal: a Hangul or CJK character
+// takes two.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.In(r, unicode.Hangul, unicode.Han) {
+			n++
+		}
+	}
+	return n
 }
