@@ -73,6 +73,34 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	}
 }
 
+// Repeats sent at the same time, as an impatient client's retries are: the
+// script runs them one after another, so one adds the order and the others
+// find its record.
+func TestConcurrentRepeatsAddOneEntry(t *testing.T) {
+	ts := newTestService(t)
+	const n = 10
+	recs := make([]*httptest.ResponseRecorder, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			recs[i] = ts.postOrderWithKey("same", `{"userId":"u1","productId":"p1","price":"1"}`)
+		})
+	}
+	wg.Wait()
+	first := createdOf(t, recs[0])
+	for _, rec := range recs[1:] {
+		if got := createdOf(t, rec); got != first {
+			t.Errorf("answers differ: %+v and %+v", first, got)
+		}
+	}
+	if msgs := ts.entries(t); len(msgs) != 1 {
+		t.Errorf("%d entries, want 1", len(msgs))
+	}
+	if a, r := ts.accepted.Load(), ts.replayed.Load(); a != 1 || r != n-1 {
+		t.Errorf("accepted %d, replayed %d; want 1, %d", a, r, n-1)
+	}
+}
+
 func TestBadIdempotencyKeyIsRefused(t *testing.T) {
 	ts := newTestService(t)
 	const want = "Idempotency-Key must be one value of 1 to 128 printable ASCII characters, without spaces"
