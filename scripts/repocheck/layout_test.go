@@ -45,7 +45,8 @@ func layoutDirs(t *testing.T, file, heading string) []string {
 	if !ok {
 		t.Fatalf("%s: no %q heading", file, heading)
 	}
-	_, block, ok := strings.Cut(section, "```\n")
+	_, block, ok := strings.Cut(section, "```") // then the info string, if any (```text)
+	_, block, _ = strings.Cut(block, "\n")
 	block, _, ok2 := strings.Cut(block, "```")
 	if !ok || !ok2 {
 		t.Fatalf("%s, %s: no code block", file, heading)
