@@ -12,12 +12,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/httpserve"
 )
@@ -37,8 +37,7 @@ type service struct {
 	idempotencyTTL time.Duration
 	log            *slog.Logger
 
-	stdoutMu sync.Mutex // handlers run concurrently; one line at a time
-	stdout   io.Writer
+	out *cli.Lines // handlers run concurrently; one line at a time
 
 	accepted, replayed, rejected, failed, unknown atomic.Int64
 }
@@ -49,7 +48,7 @@ func newService(ctx context.Context, client redis.UniversalClient, cfg config, s
 	batching := newBatchingPublisher(client, cfg.maxLen)
 	go batching.run(ctx)
 	return &service{redis: client, orders: batching, maxLen: cfg.maxLen, idempotencyTTL: cfg.idempotencyTTL,
-		stdout: stdout, log: log}
+		out: cli.NewLines(stdout), log: log}
 }
 
 // handleOrderQuery is the tutorial's endpoint, GET /order?userId=&productId=&price=,

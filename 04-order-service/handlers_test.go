@@ -356,12 +356,12 @@ func TestConfig(t *testing.T) {
 		{env: map[string]string{"PORT": "9090", "ORDER_STREAM_MAXLEN": "500"}, port: "9090", maxLen: 500},
 		{env: map[string]string{"PORT": "0"}, port: "0", maxLen: 1_000_000},
 		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "90m"}, port: "8080", maxLen: 1_000_000, ttl: 90 * time.Minute},
-		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "500ms"}, err: `IDEMPOTENCY_KEY_TTL="500ms": want a duration of at least 1s, such as 30m or 24h`},
-		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "24"}, err: `IDEMPOTENCY_KEY_TTL="24": want a duration of at least 1s, such as 30m or 24h`},
+		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "500ms"}, err: `IDEMPOTENCY_KEY_TTL="500ms": want a Go duration of at least 1s, such as 24h`},
+		{env: map[string]string{"IDEMPOTENCY_KEY_TTL": "24"}, err: `IDEMPOTENCY_KEY_TTL="24": want a Go duration of at least 1s, such as 24h`},
 		{env: map[string]string{"PORT": "65536"}, err: `PORT="65536": want a port number from 0 to 65535`},
 		{env: map[string]string{"PORT": ":8080"}, err: `PORT=":8080": want a port number from 0 to 65535`},
-		{env: map[string]string{"ORDER_STREAM_MAXLEN": "-1"}, err: `ORDER_STREAM_MAXLEN="-1": want a whole number of entries, at least 1`},
-		{env: map[string]string{"ORDER_STREAM_MAXLEN": "1M"}, err: `ORDER_STREAM_MAXLEN="1M": want a whole number of entries, at least 1`},
+		{env: map[string]string{"ORDER_STREAM_MAXLEN": "-1"}, err: `ORDER_STREAM_MAXLEN="-1": want a whole number, at least 1`},
+		{env: map[string]string{"ORDER_STREAM_MAXLEN": "1M"}, err: `ORDER_STREAM_MAXLEN="1M": want a whole number, at least 1`},
 	} {
 		cfg, err := readConfig(func(k string) string { return tc.env[k] })
 		if tc.err != "" {

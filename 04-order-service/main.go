@@ -16,11 +16,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/streams-workshop/kit/cli"
@@ -94,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer client.Close()
 
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := cli.Logger(stderr, "order-service")
 	// The publisher outlives the HTTP server, which finishes its requests first.
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()
@@ -147,27 +145,15 @@ type config struct {
 }
 
 // readConfig reads PORT, ORDER_STREAM_MAXLEN and IDEMPOTENCY_KEY_TTL.
-func readConfig(getenv func(string) string) (config, error) {
-	cfg := config{port: getenv("PORT"), maxLen: defaultMaxLen, idempotencyTTL: defaultIdempotencyTTL}
-	if cfg.port == "" {
-		cfg.port = defaultPort
+func readConfig(getenv func(string) string) (cfg config, err error) {
+	if cfg.port, err = cli.Port(getenv, "PORT", defaultPort); err != nil {
+		return config{}, err
 	}
-	if n, err := strconv.Atoi(cfg.port); err != nil || n < 0 || n > 65535 {
-		return config{}, fmt.Errorf("PORT=%q: want a port number from 0 to 65535", cfg.port)
+	if cfg.maxLen, err = cli.PositiveInt(getenv, "ORDER_STREAM_MAXLEN", defaultMaxLen); err != nil {
+		return config{}, err
 	}
-	if s := getenv("ORDER_STREAM_MAXLEN"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			return config{}, fmt.Errorf("ORDER_STREAM_MAXLEN=%q: want a whole number of entries, at least 1", s)
-		}
-		cfg.maxLen = n
-	}
-	if s := getenv("IDEMPOTENCY_KEY_TTL"); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil || d < time.Second {
-			return config{}, fmt.Errorf("IDEMPOTENCY_KEY_TTL=%q: want a duration of at least 1s, such as 30m or 24h", s)
-		}
-		cfg.idempotencyTTL = d
+	if cfg.idempotencyTTL, err = cli.Duration(getenv, "IDEMPOTENCY_KEY_TTL", defaultIdempotencyTTL, time.Second, 0); err != nil {
+		return config{}, err
 	}
 	return cfg, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -74,10 +73,8 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 			return p, nil
 		}
 		s.accepted.Add(1)
-		s.stdoutMu.Lock()
-		fmt.Fprintf(s.stdout, "Order created. orderId=%s userId=%s productId=%s price=%s\n",
+		s.out.Printf("Order created. orderId=%s userId=%s productId=%s price=%s",
 			order.OrderID, order.UserID, order.ProductID, order.Price)
-		s.stdoutMu.Unlock()
 		return p, nil
 	}
 	switch failureOf(err).status {

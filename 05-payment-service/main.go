@@ -12,14 +12,25 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/redisconn"
+)
+
+const (
+	// defaultPort is the Spring PaymentService's port.
+	defaultPort = "8081"
+	// defaultMaxLen bounds payment-events (XADD MAXLEN ~).
+	defaultMaxLen = 1_000_000
+	// defaultPaidTTL is how long a marker remembers a paid order: far longer
+	// than any redelivery takes.
+	defaultPaidTTL = 7 * 24 * time.Hour
+	// maxDelay keeps a pretended slow payment well within the time a batch
+	// may take (consumer.BatchTimeout), after which it is retried.
+	maxDelay = consumer.BatchTimeout / 2
 )
 
 func main() { cli.Main("payment-service", run) }
@@ -29,40 +40,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"Reads "+events.OrderStream+" as group "+events.PaymentGroup+", pays each order once,\n"+
 			"and publishes "+events.PaymentStream+". Invalid orders go to "+
 			events.DeadLetterStream(events.OrderStream, events.PaymentGroup)+".\n\n"+
-			"Environment:\n"+consumer.EnvHelp("8081")+"\n"+
-			"  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XADD MAXLEN ~, default 1000000)\n"+
+			"Environment:\n"+consumer.EnvHelp(defaultPort)+"\n"+
+			fmt.Sprintf("  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XADD MAXLEN ~, default %d)\n", defaultMaxLen)+
 			"  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in\n"+
 			"                  one script; the default) or marker (remember paid orders for\n"+
 			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+
-			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default 168h)\n"+
+			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default "+cli.FormatDuration(defaultPaidTTL)+")\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
-			"                  paying each batch, 0 to 15s (default 0; for experiments)", stderr)
+			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)", stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
-	settings, err := consumer.SettingsFromEnv(getenv, "8081")
+	settings, err := consumer.SettingsFromEnv(getenv, defaultPort)
 	if err != nil {
 		return err
 	}
-	p := &payer{stdout: stdout, maxLen: 1_000_000, paidTTL: 7 * 24 * time.Hour}
-	if v := getenv("PAYMENT_STREAM_MAXLEN"); v != "" {
-		if p.maxLen, err = strconv.ParseInt(v, 10, 64); err != nil || p.maxLen <= 0 {
-			return fmt.Errorf("PAYMENT_STREAM_MAXLEN=%q: want a positive number", v)
-		}
+	p := &payer{out: cli.NewLines(stdout)}
+	if p.maxLen, err = cli.PositiveInt(getenv, "PAYMENT_STREAM_MAXLEN", defaultMaxLen); err != nil {
+		return err
 	}
-	if v := getenv("PAYMENT_DELAY"); v != "" {
-		// A batch must finish within consumer.BatchTimeout, or it is retried.
-		if p.delay, err = time.ParseDuration(v); err != nil || p.delay < 0 || p.delay > consumer.BatchTimeout/2 {
-			return fmt.Errorf("PAYMENT_DELAY=%q: want a Go duration from 0 to %s, such as 2s", v, consumer.BatchTimeout/2)
-		}
+	if p.delay, err = cli.Duration(getenv, "PAYMENT_DELAY", 0, 0, maxDelay); err != nil {
+		return err
 	}
-	if v := getenv("PAID_TTL"); v != "" {
-		if p.paidTTL, err = time.ParseDuration(v); err != nil || p.paidTTL < time.Second {
-			return fmt.Errorf("PAID_TTL=%q: want a Go duration of at least 1s, such as 168h", v)
-		}
+	if p.paidTTL, err = cli.Duration(getenv, "PAID_TTL", defaultPaidTTL, time.Second, 0); err != nil {
+		return err
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, nil)).With("service", "payment-service")
+	log := cli.Logger(stderr, "payment-service")
 	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err

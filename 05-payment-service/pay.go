@@ -5,12 +5,12 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 )
@@ -81,7 +81,7 @@ const (
 type payer struct {
 	rdb     redis.UniversalClient
 	dedupe  DedupeMode
-	stdout  io.Writer
+	out     *cli.Lines
 	maxLen  int64
 	paidTTL time.Duration
 	delay   time.Duration
@@ -137,10 +137,10 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 	for i, id := range ids {
 		if id != 0 {
 			p.paid.Add(1)
-			fmt.Fprintf(p.stdout, "[Order consumed] Created payment: %d   orderId: %s\n", id, orders[i].OrderID)
+			p.out.Printf("[Order consumed] Created payment: %d   orderId: %s", id, orders[i].OrderID)
 		} else {
 			p.alreadyPaid.Add(1)
-			fmt.Fprintf(p.stdout, "[Order consumed] Already paid   orderId: %s (not paid twice)\n", orders[i].OrderID)
+			p.out.Printf("[Order consumed] Already paid   orderId: %s (not paid twice)", orders[i].OrderID)
 		}
 	}
 	return result, nil

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -35,22 +34,25 @@ var (
 	smsColor  = color.New(color.FgMagenta)
 )
 
+// defaultPort is the Spring NotificationService's port.
+const defaultPort = "8082"
+
 func main() { cli.Main("notification-service", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := cli.Flags("notification-service", "go run ./06-notification-service",
 		"Reads "+events.OrderStream+" and "+events.PaymentStream+" as group "+events.NotificationGroup+",\n"+
 			"and sends a mail for each order and an SMS for each payment (printed on stdout).\n\n"+
-			"Environment:\n"+consumer.EnvHelp("8082"), stderr)
+			"Environment:\n"+consumer.EnvHelp(defaultPort), stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
-	settings, err := consumer.SettingsFromEnv(getenv, "8082")
+	settings, err := consumer.SettingsFromEnv(getenv, defaultPort)
 	if err != nil {
 		return err
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, nil)).With("service", "notification-service")
+	log := cli.Logger(stderr, "notification-service")
 	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer rdb.Close()
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer)
 
-	n := &notifier{rdb: rdb, stdout: stdout}
+	n := &notifier{rdb: rdb, out: cli.NewLines(stdout)}
 	orders, err := consumer.New(rdb, settings.Config(events.OrderStream, events.NotificationGroup, n.mail, log))
 	if err != nil {
 		return err
@@ -72,8 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // notifier sends notifications, each at least once, and almost always once.
 type notifier struct {
-	rdb    redis.UniversalClient
-	stdout io.Writer
+	rdb redis.UniversalClient
+	out *cli.Lines // the two consumers print at the same time
 
 	mails      atomic.Int64
 	texts      atomic.Int64
@@ -108,9 +110,8 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 		id := "mail:" + order.OrderID
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.mails.Add(1)
-			// One write per line: the two consumers print at the same time.
-			io.WriteString(n.stdout, mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)",
-				order.UserID, order.ProductID, id, note, order.OrderID)+"\n")
+			n.out.Print(mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)",
+				order.UserID, order.ProductID, id, note, order.OrderID))
 		}})
 	}
 	return result, n.send(ctx, todo)
@@ -129,8 +130,8 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 		id := "sms:" + payment.OrderID
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.texts.Add(1)
-			io.WriteString(n.stdout, smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)",
-				payment.UserID, payment.PaymentProcessID, id, note, payment.OrderID)+"\n")
+			n.out.Print(smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)",
+				payment.UserID, payment.PaymentProcessID, id, note, payment.OrderID))
 		}})
 	}
 	return result, n.send(ctx, todo)

@@ -1,82 +1,69 @@
 package consumer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // Settings are what a consumer service reads from its environment.
 type Settings struct {
-	Consumer      string        // CONSUMER_NAME, default instance-1
-	ClaimMinIdle  time.Duration // CLAIM_MIN_IDLE, a Go duration, default 30s
-	MaxDeliveries int64         // MAX_DELIVERIES, default 5
-	BatchSize     int64         // BATCH_SIZE, entries per read, default 300
+	Consumer      string        // CONSUMER_NAME
+	ClaimMinIdle  time.Duration // CLAIM_MIN_IDLE, a Go duration
+	MaxDeliveries int64         // MAX_DELIVERIES
+	BatchSize     int64         // BATCH_SIZE, entries per read
 	Port          string        // PORT
 	ReadyFile     string        // READY_FILE, for tests
 }
 
+// DefaultConsumer is the consumer's name in its group when CONSUMER_NAME is
+// not set, as in the tutorial.
+const DefaultConsumer = "instance-1"
+
 // EnvHelp documents the variables SettingsFromEnv reads, for -h, with the
 // service's default port.
 func EnvHelp(defaultPort string) string {
-	return `  CONSUMER_NAME   this instance's name in the group (default instance-1); give
+	return fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default %s); give
                   each instance its own to scale out
   CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
-                  it over with XAUTOCLAIM, a Go duration (default 30s)
-  MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default 5)
-  BATCH_SIZE      entries per XREADGROUP (COUNT, default 300)
-  PORT            HTTP port for /healthz and /stats (default ` + defaultPort + `)
+                  it over with XAUTOCLAIM, a Go duration (default %s)
+  MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default %d)
+  BATCH_SIZE      entries per XREADGROUP (COUNT, default %d)
+  PORT            HTTP port for /healthz and /stats (default %s)
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
-  REDIS_URL       the Redis server (default localhost:6379)`
+  REDIS_URL       the Redis server (default %s)`,
+		DefaultConsumer, cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
+		defaultPort, redisconn.DefaultAddr)
 }
 
 // SettingsFromEnv reads and checks the settings; defaultPort is the
 // service's port from the tutorial.
-func SettingsFromEnv(getenv func(string) string, defaultPort string) (Settings, error) {
-	s := Settings{
-		Consumer:      "instance-1",
-		ClaimMinIdle:  30 * time.Second,
-		MaxDeliveries: 5,
-		BatchSize:     300, // measured: 300 drains a backlog about 14% faster than 100
-		Port:          defaultPort,
-		ReadyFile:     getenv("READY_FILE"),
+func SettingsFromEnv(getenv func(string) string, defaultPort string) (s Settings, err error) {
+	s.Consumer = cmp.Or(getenv("CONSUMER_NAME"), DefaultConsumer)
+	s.ReadyFile = getenv("READY_FILE")
+	if s.Port, err = cli.Port(getenv, "PORT", defaultPort); err != nil {
+		return s, err
 	}
-	if v := getenv("CONSUMER_NAME"); v != "" {
-		s.Consumer = v
+	if s.ClaimMinIdle, err = cli.Duration(getenv, "CLAIM_MIN_IDLE", DefaultClaimMinIdle, time.Millisecond, 0); err != nil {
+		return s, err
 	}
-	if v := getenv("PORT"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
-			return s, fmt.Errorf("PORT=%q: want a port number", v)
-		}
-		s.Port = v
+	if s.MaxDeliveries, err = cli.PositiveInt(getenv, "MAX_DELIVERIES", DefaultMaxDeliveries); err != nil {
+		return s, err
 	}
-	if v := getenv("CLAIM_MIN_IDLE"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return s, fmt.Errorf("CLAIM_MIN_IDLE=%q: want a positive Go duration such as 30s or 1m", v)
-		}
-		s.ClaimMinIdle = d
-	}
-	for name, dst := range map[string]*int64{"MAX_DELIVERIES": &s.MaxDeliveries, "BATCH_SIZE": &s.BatchSize} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n <= 0 {
-				return s, fmt.Errorf("%s=%q: want a positive number", name, v)
-			}
-			*dst = n
-		}
-	}
-	return s, nil
+	s.BatchSize, err = cli.PositiveInt(getenv, "BATCH_SIZE", DefaultCount)
+	return s, err
 }
 
 // Config returns a consumer configuration for stream and group with these settings.

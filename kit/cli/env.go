@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Settings from the environment. Each reader returns def when the variable is
+// unset or empty, and otherwise an error in one style,
+// `NAME="value": want ...`, that cli.Main prints as the program's one line.
+
+// Port reads a TCP port, 0 to 65535 (0: any free port, for tests).
+func Port(getenv func(string) string, name, def string) (string, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("%s=%q: want a port number from 0 to 65535", name, v)
+	}
+	return v, nil
+}
+
+// PositiveInt reads a whole number of at least 1.
+func PositiveInt(getenv func(string) string, name string, def int64) (int64, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number, at least 1", name, v)
+	}
+	return n, nil
+}
+
+// Duration reads a Go duration (such as 1.5s, 30m or 24h) from least to
+// most; most 0 means no upper bound.
+func Duration(getenv func(string) string, name string, def, least, most time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil && d >= least && (most == 0 || d <= most) {
+		return d, nil
+	}
+	example := def
+	if example <= 0 {
+		example = max(time.Second, least)
+		if most > 0 {
+			example = min(example, most)
+		}
+	}
+	if most == 0 {
+		return 0, fmt.Errorf("%s=%q: want a Go duration of at least %s, such as %s", name, v, FormatDuration(least), FormatDuration(example))
+	}
+	return 0, fmt.Errorf("%s=%q: want a Go duration from %s to %s, such as %s", name, v, FormatDuration(least), FormatDuration(most), FormatDuration(example))
+}
+
+// FormatDuration writes d as a person would: 24h, 1m30s, 15s, not 24h0m0s.
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// Logger is a service's log: slog's text lines on stderr, each with
+// service=name.
+func Logger(stderr io.Writer, name string) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, nil)).With("service", name)
+}
+
+// Lines writes a service's output, one whole line per Write, from any number
+// of goroutines: lines never interleave.
+type Lines struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// NewLines returns a Lines that writes to w.
+func NewLines(w io.Writer) *Lines { return &Lines{w: w} }
+
+// Printf writes one line; the newline is added.
+func (l *Lines) Printf(format string, args ...any) {
+	l.Print(fmt.Sprintf(format, args...))
+}
+
+// Print writes line and a newline, in one Write.
+func (l *Lines) Print(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	io.WriteString(l.w, line+"\n")
+}

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"testing"
+	"time"
+)
+
+func env(name, value string) func(string) string {
+	return func(key string) string {
+		if key == name {
+			return value
+		}
+		return ""
+	}
+}
+
+func TestPort(t *testing.T) {
+	for _, tt := range []struct{ value, want, err string }{
+		{"", "8081", ""},
+		{"0", "0", ""},
+		{"65535", "65535", ""},
+		{"65536", "", `PORT="65536": want a port number from 0 to 65535`},
+		{":8080", "", `PORT=":8080": want a port number from 0 to 65535`},
+		{"http", "", `PORT="http": want a port number from 0 to 65535`},
+	} {
+		got, err := Port(env("PORT", tt.value), "PORT", "8081")
+		if got != tt.want || errText(err) != tt.err {
+			t.Errorf("PORT=%q: got %q, %q; want %q, %q", tt.value, got, errText(err), tt.want, tt.err)
+		}
+	}
+}
+
+func TestPositiveInt(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  int64
+		err   string
+	}{
+		{"", 300, ""},
+		{"1", 1, ""},
+		{"0", 0, `BATCH_SIZE="0": want a whole number, at least 1`},
+		{"-5", 0, `BATCH_SIZE="-5": want a whole number, at least 1`},
+		{"1M", 0, `BATCH_SIZE="1M": want a whole number, at least 1`},
+	} {
+		got, err := PositiveInt(env("BATCH_SIZE", tt.value), "BATCH_SIZE", 300)
+		if got != tt.want || errText(err) != tt.err {
+			t.Errorf("BATCH_SIZE=%q: got %d, %q; want %d, %q", tt.value, got, errText(err), tt.want, tt.err)
+		}
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for _, tt := range []struct {
+		name, value      string
+		def, least, most time.Duration
+		want             time.Duration
+		err              string
+	}{
+		{"PAID_TTL", "", 168 * time.Hour, time.Second, 0, 168 * time.Hour, ""},
+		{"PAID_TTL", "1h30m", 168 * time.Hour, time.Second, 0, 90 * time.Minute, ""},
+		{"PAID_TTL", "500ms", 168 * time.Hour, time.Second, 0, 0, `PAID_TTL="500ms": want a Go duration of at least 1s, such as 168h`},
+		{"PAID_TTL", "24", 168 * time.Hour, time.Second, 0, 0, `PAID_TTL="24": want a Go duration of at least 1s, such as 168h`},
+		{"PAYMENT_DELAY", "0", 0, 0, 15 * time.Second, 0, ""},
+		{"PAYMENT_DELAY", "15s", 0, 0, 15 * time.Second, 15 * time.Second, ""},
+		{"PAYMENT_DELAY", "1h", 0, 0, 15 * time.Second, 0, `PAYMENT_DELAY="1h": want a Go duration from 0s to 15s, such as 1s`},
+		{"CLAIM_MIN_IDLE", "soon", 30 * time.Second, time.Millisecond, 0, 0, `CLAIM_MIN_IDLE="soon": want a Go duration of at least 1ms, such as 30s`},
+	} {
+		got, err := Duration(env(tt.name, tt.value), tt.name, tt.def, tt.least, tt.most)
+		if got != tt.want || errText(err) != tt.err {
+			t.Errorf("%s=%q: got %s, %q; want %s, %q", tt.name, tt.value, got, errText(err), tt.want, tt.err)
+		}
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0s", time.Millisecond: "1ms", 30 * time.Second: "30s", 90 * time.Second: "1m30s",
+		time.Minute: "1m", 24 * time.Hour: "24h", 150 * time.Minute: "2h30m", time.Hour + time.Second: "1h0m1s",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
