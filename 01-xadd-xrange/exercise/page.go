@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // Page returns the next page of user-notifications: at most count entries,
@@ -17,5 +15,5 @@ import (
 //
 // README.md, "Try this", shows the exclusive start `(` and COUNT.
 func Page(ctx context.Context, rdb *redis.Client, after string, count int64) ([]redis.XMessage, error) {
-	return nil, exercise.ErrNotStarted
+	return nil, errNotStarted
 }

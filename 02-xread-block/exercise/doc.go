@@ -1,5 +1,5 @@
 // Package exercise is your turn for lesson 02: each task is a function whose
-// body returns exercise.ErrNotStarted. Write it, then run, from
+// body returns errNotStarted. Write it, then run, from
 // 02-xread-block:
 //
 //	go test ./exercise/
@@ -8,5 +8,11 @@
 // one passes. README.md, "Your turn", lists the tasks.
 package exercise
 
+import "github.com/streams-workshop/kit/exercise"
+
 // stream is the tutorial's stream of notifications.
 const stream = "user-notifications"
+
+// errNotStarted is what a task returns until you write it: its test then
+// skips, naming the file to open.
+var errNotStarted = exercise.ErrNotStarted

@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // Listen is the tutorial's event listener on user-notifications: it calls
@@ -23,5 +21,5 @@ import (
 // README.md, "Goal" (the go-redis traps around BLOCK) and "You should see"
 // (the listener), teaches it; terminals.go's listen is the same loop.
 func Listen(ctx context.Context, rdb *redis.Client, handle func(redis.XMessage)) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // WaitASecond returns the entries of user-notifications that come after the
@@ -21,5 +19,5 @@ import (
 // README.md, "Goal" (the table of go-redis traps around BLOCK) and "You
 // should see" (XREAD BLOCK 1000 after the last entry), teaches it.
 func WaitASecond(ctx context.Context, rdb *redis.Client, after string) ([]redis.XMessage, error) {
-	return nil, exercise.ErrNotStarted
+	return nil, errNotStarted
 }

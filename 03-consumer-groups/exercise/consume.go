@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // ConsumeBatch reads one batch of at most 10 new entries (ID ">") of
@@ -19,5 +17,5 @@ import (
 // README.md, "Goal" (XREADGROUP ... >, XPENDING and XACK) and "Why the
 // tutorial's services can lose events", teaches it.
 func ConsumeBatch(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
-	return 0, exercise.ErrNotStarted
+	return 0, errNotStarted
 }

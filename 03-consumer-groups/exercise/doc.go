@@ -1,5 +1,5 @@
 // Package exercise is your turn for lesson 03: each task is a function whose
-// body returns exercise.ErrNotStarted. Write it, then run, from
+// body returns errNotStarted. Write it, then run, from
 // 03-consumer-groups:
 //
 //	go test ./exercise/
@@ -9,8 +9,14 @@
 // group before they call your code.
 package exercise
 
+import "github.com/streams-workshop/kit/exercise"
+
 // stream and group are the names the tutorial uses.
 const (
 	stream = "user-notifications"
 	group  = "group1"
 )
+
+// errNotStarted is what a task returns until you write it: its test then
+// skips, naming the file to open.
+var errNotStarted = exercise.ErrNotStarted

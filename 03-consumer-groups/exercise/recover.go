@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // Recover takes over, as consumer, the entries of user-notifications that
@@ -24,5 +22,5 @@ import (
 // README.md, "Goal" (consumer-2 "dies" holding an entry: XAUTOCLAIM),
 // teaches it.
 func Recover(ctx context.Context, rdb *redis.Client, consumer string, minIdle time.Duration, handle func(redis.XMessage) error) (int, error) {
-	return 0, exercise.ErrNotStarted
+	return 0, errNotStarted
 }

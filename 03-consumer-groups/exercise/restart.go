@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // Restart is what consumer does when it starts again after a crash. First its
@@ -21,5 +19,5 @@ import (
 // README.md, "Why the tutorial's services can lose events" (re-read their
 // own pending entries when they start), teaches it.
 func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
-	return 0, exercise.ErrNotStarted
+	return 0, errNotStarted
 }

@@ -1,5 +1,5 @@
 // Package exercise is your turn for the order service: each task is a
-// function whose body returns exercise.ErrNotStarted (or answers 501). Write
+// function whose body returns errNotStarted (or answers 501). Write
 // them in order, then run, from 04-order-service:
 //
 //	go test ./exercise/
@@ -8,5 +8,15 @@
 // one passes. README.md, "Your turn", lists the tasks.
 package exercise
 
+import "github.com/streams-workshop/kit/exercise"
+
 // orders is the contract's stream of orders.
 const orders = "order-events"
+
+// errNotStarted is what a task returns until you write it: its test then
+// skips, naming the file to open.
+var errNotStarted = exercise.ErrNotStarted
+
+// notStartedHandler is the handler a task returns until you write it: it
+// answers 501, and the test skips.
+var notStartedHandler = exercise.NotStartedHandler

@@ -2,8 +2,6 @@
 
 package exercise
 
-import "github.com/streams-workshop/kit/exercise"
-
 // ValidateOrder returns nil for a good order, and an error saying what is
 // wrong, for a client to read, otherwise:
 //   - userId and productId are required, at most 64 bytes, with no spaces
@@ -17,5 +15,5 @@ import "github.com/streams-workshop/kit/exercise"
 // README.md, "What is refused (and nothing is published)" and "The price",
 // teaches it.
 func ValidateOrder(userID, productID, price string) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

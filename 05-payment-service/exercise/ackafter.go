@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // PayThenAck is step 2: the fix for the lost order. Read without NoAck, so
@@ -25,5 +23,5 @@ import (
 // README.md, "Goal" and "Try this" (kill a service, scale out), teach it;
 // 03-consumer-groups/exercise/restart.go was the same start.
 func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // PayAtomically is step 3: PayThenAck, with the payment and the ack done as
@@ -29,5 +27,5 @@ import (
 // README.md, "Goal" (publishing the payment and acking the order happen
 // atomically), teaches it; pay.go does the same with more care.
 func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

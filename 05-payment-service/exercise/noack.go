@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // PayNoAck is step 1: the payment listener as the tutorial writes it.
@@ -25,5 +23,5 @@ import (
 // 03-consumer-groups/README.md, "Why the tutorial's services can lose
 // events", and this stage's README.md, "Goal", teach it.
 func PayNoAck(ctx context.Context, rdb *redis.Client, consumer string) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // CreateGroups creates notification-service-group on both order-events and
@@ -19,5 +17,5 @@ import (
 // 03-consumer-groups/README.md, "Goal" (XGROUP CREATE, MKSTREAM,
 // BUSYGROUP), teaches it.
 func CreateGroups(ctx context.Context, rdb *redis.Client) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }

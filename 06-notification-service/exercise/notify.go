@@ -6,8 +6,6 @@ import (
 	"context"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/exercise"
 )
 
 // Notify is the notification service's loop, as consumer of
@@ -28,5 +26,5 @@ import (
 //
 // README.md, "Goal", teaches it; main.go's sendOnce does the same, batched.
 func Notify(ctx context.Context, rdb *redis.Client, consumer string, send func(Notification) error) error {
-	return exercise.ErrNotStarted
+	return errNotStarted
 }
