@@ -41,7 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"and publishes "+events.PaymentStream+". Invalid orders go to "+
 			events.DeadLetterStream(events.OrderStream, events.PaymentGroup)+".\n\n"+
 			"Environment:\n"+consumer.EnvHelp(defaultPort)+"\n"+
-			fmt.Sprintf("  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XADD MAXLEN ~, default %d)\n", defaultMaxLen)+
+			"  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XTRIM MAXLEN ~ after each batch,\n"+
+			fmt.Sprintf("                        default %d)\n", defaultMaxLen)+
 			"  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in\n"+
 			"                  one script; the default) or marker (remember paid orders for\n"+
 			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+

@@ -14,21 +14,26 @@
 -- checkfirst.lua came first: the keys hold the right types, and mayRun
 -- asks the ACL.
 if #KEYS >= 3 and not (mayRun('INCR', KEYS[2]) and mayRun('XADD', KEYS[1], '*', 'f', 'v') and
-                       mayRun('SET', KEYS[3], '1')) then
-  return redis.error_reply('NOPERM this user may not run INCR, XADD and SET on these keys')
+                       mayRun('XTRIM', KEYS[1], 'MAXLEN', '1') and mayRun('SET', KEYS[3], '1')) then
+  return redis.error_reply('NOPERM this user may not run INCR, XADD, XTRIM and SET on these keys')
 end
 
-local ids = {}
+local ids, paid = {}, 0
 for n = 1, #KEYS - 2 do
   local marker, i = KEYS[2 + n], 3 + (n - 1) * 5
   local id = 0
   if redis.call('EXISTS', marker) == 0 then
     id = redis.call('INCR', KEYS[2])
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+    redis.call('XADD', KEYS[1], '*',
       'userId', ARGV[i + 1], 'productId', ARGV[i + 2], 'price', ARGV[i + 3],
-      'paymentProcessId', string.format('%d', id), 'orderId', ARGV[i + 4])
+      'paymentProcessId', id, 'orderId', ARGV[i + 4])
     redis.call('SET', marker, id, 'EX', ARGV[2])
+    paid = paid + 1
   end
   ids[#ids + 1] = id
+end
+-- Trim once per batch, as payandack.lua does.
+if paid > 0 then
+  redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[1])
 end
 return ids

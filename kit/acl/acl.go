@@ -7,7 +7,7 @@
 //     in /stats (XLEN).
 //   - payment-service reads order-events as payment-service-group, pays each
 //     order with a Lua script (EVALSHA; EVAL when Redis answers NOSCRIPT) whose own
-//     commands are XACK, INCRBY (or INCR), XADD and, on a cluster, SET NX on the
+//     commands are XACK, INCRBY (or INCR), XADD, XTRIM and, on a cluster, SET NX on the
 //     {payment-events} keys, and dead-letters bad orders to its own stream.
 //   - notification-service reads both streams as notification-service-group,
 //     remembers each notification sent (SET NX on notification:*), and
