@@ -185,7 +185,7 @@ func listenFor(ctx context.Context, client redis.UniversalClient, n int, stdout 
 			return err
 		}
 		for _, m := range streams[0].Messages {
-			rediscli.Say(stdout, "The listener got %s: %s", "listener가 %s를 받았다: %s", m.ID, fields(m))
+			rediscli.Say(stdout, "The listener got %s: %s", "listener가 엔트리를 받았다. %s: %s", m.ID, fields(m))
 			id = m.ID
 			received++
 		}

@@ -93,7 +93,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 	second := readOne(ctx, client, "consumer-2", noBlock)
 	rediscli.Say(stdout,
 		"consumer-1 got %s and consumer-2 got %s: in a group, each entry goes to one consumer.",
-		"consumer-1은 %s를, consumer-2는 %s를 받았다. 그룹 안에서 엔트리 하나는 consumer 하나에게만 간다.", first, second)
+		"받은 엔트리: consumer-1은 %s, consumer-2는 %s. 그룹 안에서 엔트리 하나는 consumer 하나에게만 간다.", first, second)
 	rediscli.Say(stdout,
 		"> means: entries this group has never delivered. The group remembers how far it got.",
 		">는 이 그룹이 한 번도 전달하지 않은 엔트리를 뜻한다. 그룹은 어디까지 전달했는지 기억한다.")
@@ -120,7 +120,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 		"각 줄은 엔트리 ID, 그것을 든 consumer, 전달 뒤 지난 밀리초, 전달 횟수다.")
 	rediscli.Say(stdout,
 		"%s waits for consumer-2, which is not coming back.",
-		"%s는 돌아오지 않을 consumer-2를 기다린다.", second)
+		"그 엔트리(%s)는 돌아오지 않을 consumer-2를 기다린다.", second)
 
 	rediscli.Step(stdout, "consumer-1 carries on", "consumer-1은 계속 일한다")
 	third := readOne(ctx, client, "consumer-1", noBlock)
@@ -131,7 +131,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 		"consumer-1은 세 번째 엔트리를 받아 ack한 뒤, 다음 것을 %d ms 기다렸다: (nil).", minIdle.Milliseconds())
 	rediscli.Say(stdout,
 		"> never hands out an entry that is pending with another consumer: %s is stuck with consumer-2.",
-		">는 다른 consumer에게 pending인 엔트리를 내주지 않는다. %s는 consumer-2에게 묶여 있다.", second)
+		">는 다른 consumer에게 pending인 엔트리를 내주지 않는다. 그 엔트리(%s)는 consumer-2에게 묶여 있다.", second)
 
 	rediscli.Step(stdout, "XAUTOCLAIM: consumer-1 takes over entries idle for %d ms or more",
 		"XAUTOCLAIM: consumer-1이 %d ms 넘게 방치된 엔트리를 넘겨받는다", minIdle.Milliseconds())
@@ -144,7 +144,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 	pendingDetail(ctx, client)
 	rediscli.Say(stdout,
 		"%s is consumer-1's now, with 2 deliveries: a consumer can use that count to spot an entry that keeps failing.",
-		"이제 %s는 consumer-1의 것이고 전달 횟수는 2다. consumer는 이 횟수로 계속 실패하는 엔트리를 알아챌 수 있다.", second)
+		"이제 그 엔트리(%s)는 consumer-1의 것이고 전달 횟수는 2다. consumer는 이 횟수로 계속 실패하는 엔트리를 알아챌 수 있다.", second)
 	for _, m := range claimed {
 		client.XAck(ctx, stream, group, m.ID)
 	}

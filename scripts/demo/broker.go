@@ -96,7 +96,7 @@ func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output
 			// seconds at a time, so its idle time stays small.
 			if c.Name != consumerName && c.Idle >= 0 && c.Idle < 5*time.Second {
 				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders. Stop it for a clean run.",
-					"%[2]s의 %[1]s에 활동 중인 consumer %[3]s가 있다(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 깔끔하게 보려면 멈추자.",
+					"%[2]s의 %[1]s에 활동 중인 consumer가 있다: %[3]s(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 깔끔하게 보려면 멈추자.",
 					g.group, g.stream, c.Name, c.Idle.Round(100*time.Millisecond))
 			}
 		}
