@@ -20,12 +20,15 @@ func TestQuickBench(t *testing.T) {
 	}
 	noEnv := func(string) string { return "" } // no REDIS_URL: never the developer's Redis
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-quick", "-server", mode}, noEnv, &stdout, &stderr); err != nil {
+	// Two payment-service instances drain the backlog together.
+	if err := run(context.Background(), []string{"-quick", "-instances", "2", "-server", mode}, noEnv, &stdout, &stderr); err != nil {
 		t.Fatalf("bench: %v\nstderr:\n%s", err, &stderr)
 	}
 	out := stdout.String()
 	for _, want := range []string{
 		`(?m)^bench: drain_events_per_s=[1-9]\d*$`,
+		`(?m)^bench: drain_service_cpu_us_per_order=\d+\.\d\d$`,
+		`(?m)^drain \(events/s, 2 instances\) `,
 		`(?m)^bench: produce_orders_per_s=[1-9]\d*$`,
 		`(?m)^bench: e2e_p50_ms=\d+\.\d\d$`,
 		`(?m)^bench: e2e_p99_ms=\d+\.\d\d$`,
@@ -37,7 +40,7 @@ func TestQuickBench(t *testing.T) {
 	}
 	if mode == "real" {
 		// Against redis-server, memory and (with redis-benchmark) the ratios are real numbers.
-		want := []string{`(?m)^bench: redis_used_memory_mb_2m=\d+\.\d$`}
+		want := []string{`(?m)^bench: redis_used_memory_mb_2m=\d+\.\d$`, `(?m)^bench: drain_redis_cpu_us_per_order=\d+\.\d\d$`}
 		if _, err := exec.LookPath("redis-benchmark"); err == nil {
 			want = append(want, `(?m)^bench: drain_vs_xadd_p16=\d+\.\d{3}$`, `(?m)^bench: produce_vs_xadd=\d+\.\d{3}$`)
 		}

@@ -8,7 +8,9 @@
 // It measures:
 //
 //	drain    the real payment-service, with its real settings, paying a backlog
-//	         of -n order events: events/s from its first payment to its last
+//	         of -n order events: events/s from its first payment to its last,
+//	         and what each order cost in CPU time, of redis-server and of the
+//	         service (-instances runs more than one instance on the backlog)
 //	produce  order-service over HTTP at -c keep-alive clients: orders/s
 //	e2e      order accepted (201) to its last notification, at -rate orders/s
 //	baseline redis-benchmark XADD at -c clients, and pipelined with -P 16
@@ -47,6 +49,7 @@ const embeddedMode = "embedded (miniredis): not comparable"
 // settings are the bench's flags.
 type settings struct {
 	drainN        int
+	instances     int // payment-service instances in the drain
 	clients       int
 	produceFor    time.Duration
 	rate          int
@@ -66,6 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"else starts redis-server on a free loopback port.", stderr)
 	var s settings
 	flags.IntVar(&s.drainN, "n", 200_000, "order events in the drain backlog")
+	flags.IntVar(&s.instances, "instances", 1, "payment-service instances draining the backlog together")
 	flags.IntVar(&s.clients, "c", 50, "concurrent keep-alive HTTP clients for produce (and redis-benchmark)")
 	flags.DurationVar(&s.produceFor, "produce-for", 5*time.Second, "how long each produce run lasts")
 	flags.IntVar(&s.rate, "rate", 1000, "orders per second for the end-to-end latency run")
@@ -80,11 +84,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if *quick {
-		s = settings{drainN: 2000, clients: 4, produceFor: 500 * time.Millisecond, rate: 100,
+		s = settings{drainN: 2000, instances: s.instances, clients: 4, produceFor: 500 * time.Millisecond, rate: 100,
 			e2eFor: time.Second, memoryOrders: 5000, runs: 1}
 	}
-	if s.drainN <= 0 || s.clients <= 0 || s.rate <= 0 || s.runs <= 0 || s.memoryOrders <= 0 {
-		return fmt.Errorf("-n, -c, -rate, -runs and -memory-orders must be positive")
+	if s.drainN <= 0 || s.instances <= 0 || s.clients <= 0 || s.rate <= 0 || s.runs <= 0 || s.memoryOrders <= 0 {
+		return fmt.Errorf("-n, -instances, -c, -rate, -runs and -memory-orders must be positive")
 	}
 	s.benchmarkPath, _ = exec.LookPath("redis-benchmark")
 	s.wrkPath, _ = exec.LookPath("wrk")
@@ -134,11 +138,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	for i := 1; i <= s.runs; i++ {
 		if want("drain") {
 			progress.say(fmt.Sprintf("run %d/%d: drain of %d events", i, s.runs, s.drainN))
-			rate, err := b.drain()
+			d, err := b.drain()
 			if err != nil {
 				return fmt.Errorf("drain: %w", err)
 			}
-			results.drain = append(results.drain, rate)
+			results.drain = append(results.drain, d.rate)
+			if d.redisCPU > 0 {
+				results.drainRedisCPU = append(results.drainRedisCPU, d.redisCPU)
+			}
+			results.drainServiceCPU = append(results.drainServiceCPU, d.serviceCPU)
 		}
 		if want("produce") {
 			progress.say(fmt.Sprintf("run %d/%d: produce with %d clients", i, s.runs, s.clients))
@@ -241,6 +249,10 @@ type results struct {
 	xadd, xaddP16  []float64 // redis-benchmark, per second
 	e2e            latencies
 	mem1, mem2     int64 // bytes
+
+	// CPU time per order in the drain, in µs: redis-server's (when it says),
+	// and payment-service's (all instances).
+	drainRedisCPU, drainServiceCPU []float64
 }
 
 func median(xs []float64) float64 {
@@ -271,7 +283,15 @@ func (r *results) print(w io.Writer, s settings) {
 		return "n/a"
 	}
 	if len(r.drain) > 0 {
-		fmt.Fprintf(tw, "drain (events/s)\t%.0f\t%s\t%s of XADD -P 16\n", median(r.drain), list(r.drain), ratio(r.drain, r.xaddP16))
+		instances := ""
+		if s.instances > 1 {
+			instances = fmt.Sprintf(", %d instances", s.instances)
+		}
+		fmt.Fprintf(tw, "drain (events/s%s)\t%.0f\t%s\t%s of XADD -P 16\n", instances, median(r.drain), list(r.drain), ratio(r.drain, r.xaddP16))
+		if len(r.drainRedisCPU) > 0 {
+			fmt.Fprintf(tw, "  redis-server CPU per order (µs)\t%.2f\t%s\t\n", median(r.drainRedisCPU), listf(r.drainRedisCPU))
+		}
+		fmt.Fprintf(tw, "  payment-service CPU per order (µs)\t%.2f\t%s\t\n", median(r.drainServiceCPU), listf(r.drainServiceCPU))
 	}
 	if len(r.produce) > 0 {
 		fmt.Fprintf(tw, "produce (orders/s, %d clients)\t%.0f\t%s\t%s of XADD\n", s.clients, median(r.produce), list(r.produce), ratio(r.produce, r.xadd))
@@ -298,6 +318,10 @@ func (r *results) print(w io.Writer, s settings) {
 	line("produce_load", "%s", map[bool]string{true: "wrk", false: "go"}[s.wrkPath != ""])
 	if len(r.drain) > 0 {
 		line("drain_events_per_s", "%.0f", median(r.drain))
+		if len(r.drainRedisCPU) > 0 {
+			line("drain_redis_cpu_us_per_order", "%.2f", median(r.drainRedisCPU))
+		}
+		line("drain_service_cpu_us_per_order", "%.2f", median(r.drainServiceCPU))
 	}
 	if len(r.produce) > 0 {
 		line("produce_orders_per_s", "%.0f", median(r.produce))
@@ -341,10 +365,14 @@ func ratioValue(comparable bool, x, base []float64) string {
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
 
-func list(xs []float64) string {
+func list(xs []float64) string { return listFormat("%.0f", xs) }
+
+func listf(xs []float64) string { return listFormat("%.2f", xs) }
+
+func listFormat(format string, xs []float64) string {
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = fmt.Sprintf("%.0f", x)
+		parts[i] = fmt.Sprintf(format, x)
 	}
 	return strings.Join(parts, " ")
 }

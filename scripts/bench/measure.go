@@ -94,7 +94,7 @@ func (b *bench) start(name string, stdout io.Writer, extra ...string) (*service,
 	if err != nil {
 		return nil, err
 	}
-	ready := filepath.Join(b.binDir, name+".ready")
+	ready := filepath.Join(b.binDir, name+"-"+strconv.Itoa(port)+".ready")
 	os.Remove(ready)
 	cmd := services.Command(b.ctx, filepath.Join(b.binDir, name))
 	cmd.Env = append(append(os.Environ(), b.env...), "PORT="+strconv.Itoa(port), "READY_FILE="+ready)
@@ -169,39 +169,122 @@ func (b *bench) prefill(n int, onProgress func(done int)) error {
 	return nil
 }
 
-// drain times payment-service paying a backlog. The time runs from its first
-// payment event to its last, by the entry IDs, which Redis stamps with its
-// own clock in milliseconds: no polling delay in the figure.
-func (b *bench) drain() (float64, error) {
+// drained is what one drain measured.
+type drained struct {
+	rate float64 // orders per second
+	// CPU time per order, in µs: redis-server's (0 when it does not say),
+	// and payment-service's. Unlike the rate, these hardly change with what
+	// else the machine runs.
+	redisCPU, serviceCPU float64
+}
+
+// drain times payment-service paying a backlog, with -instances instances,
+// each its own consumer of the group. The time runs from the first payment
+// event to the last, by the entry IDs, which Redis stamps with its own clock
+// in milliseconds: no polling delay in the figure.
+func (b *bench) drain() (drained, error) {
 	if err := b.reset(); err != nil {
-		return 0, err
+		return drained{}, err
 	}
 	if err := b.prefill(b.s.drainN, nil); err != nil {
-		return 0, err
+		return drained{}, err
 	}
-	payment, err := b.start("payment-service", nil)
-	if err != nil {
-		return 0, err
+	redisBefore, redisErr := redisCPU(b.ctx, b.rdb, b.target)
+	var payments []*service
+	defer func() {
+		for _, p := range payments {
+			p.stop()
+		}
+	}()
+	for i := 1; i <= b.s.instances; i++ {
+		payment, err := b.start("payment-service", nil, "CONSUMER_NAME=bench-"+strconv.Itoa(i))
+		if err != nil {
+			return drained{}, err
+		}
+		payments = append(payments, payment)
 	}
-	defer payment.stop()
-	err = waitFor(b.ctx, time.Duration(b.s.drainN)*time.Millisecond+time.Minute, func() (bool, error) {
+	err := waitFor(b.ctx, time.Duration(b.s.drainN)*time.Millisecond+time.Minute, func() (bool, error) {
 		n, err := b.rdb.XLen(b.ctx, events.PaymentStream).Result()
 		b.progress.say(fmt.Sprintf("drain: %d/%d paid", n, b.s.drainN))
 		return n >= int64(b.s.drainN), err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("%v; payment-service said:\n%s", err, payment.stderr)
+		return drained{}, fmt.Errorf("%v; payment-service said:\n%s", err, payments[0].stderr)
+	}
+	redisAfter, redisErrAfter := redisCPU(b.ctx, b.rdb, b.target)
+	if err := b.checkPaidOnce(); err != nil {
+		return drained{}, err
 	}
 	first, err := b.rdb.XRangeN(b.ctx, events.PaymentStream, "-", "+", 1).Result()
 	if err != nil {
-		return 0, err
+		return drained{}, err
 	}
 	last, err := b.rdb.XRevRangeN(b.ctx, events.PaymentStream, "+", "-", 1).Result()
 	if err != nil {
-		return 0, err
+		return drained{}, err
 	}
 	elapsed := max(idTime(last[0].ID).Sub(idTime(first[0].ID)), time.Millisecond)
-	return float64(b.s.drainN) / elapsed.Seconds(), nil
+	d := drained{rate: float64(b.s.drainN) / elapsed.Seconds()}
+
+	perOrder := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.s.drainN) }
+	if redisErr == nil && redisErrAfter == nil {
+		d.redisCPU = perOrder(redisAfter - redisBefore)
+	}
+	var service time.Duration
+	for _, p := range payments {
+		p.stop()
+		if state := p.proc.Cmd.ProcessState; state != nil {
+			service += state.UserTime() + state.SystemTime()
+		}
+	}
+	d.serviceCPU = perOrder(service)
+	return d, nil
+}
+
+// checkPaidOnce checks that every order of the drain was paid exactly once:
+// once nothing is pending, there is one payment event per order.
+func (b *bench) checkPaidOnce() error {
+	err := waitFor(b.ctx, time.Minute, func() (bool, error) {
+		p, err := b.rdb.XPending(b.ctx, events.OrderStream, events.PaymentGroup).Result()
+		return err == nil && p.Count == 0, err
+	})
+	if err != nil {
+		return fmt.Errorf("orders still pending after the drain: %v", err)
+	}
+	n, err := b.rdb.XLen(b.ctx, events.PaymentStream).Result()
+	if err == nil && n != int64(b.s.drainN) {
+		err = fmt.Errorf("%d payments for %d orders: some order was paid twice", n, b.s.drainN)
+	}
+	return err
+}
+
+// redisCPU is the CPU time redis-server's main thread has used (INFO cpu),
+// where the commands run. The embedded broker and a cluster do not say.
+func redisCPU(ctx context.Context, rdb redis.UniversalClient, target redisconn.Target) (time.Duration, error) {
+	if target.Cluster() {
+		return 0, errors.New("a cluster has no one main thread")
+	}
+	info, err := rdb.Info(ctx, "cpu").Result()
+	if err != nil {
+		return 0, err
+	}
+	var seconds float64
+	found := 0
+	for _, line := range strings.Split(info, "\n") {
+		k, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if k == "used_cpu_user_main_thread" || k == "used_cpu_sys_main_thread" {
+			s, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0, err
+			}
+			seconds += s
+			found++
+		}
+	}
+	if found != 2 {
+		return 0, errors.New("INFO cpu has no used_cpu_*_main_thread")
+	}
+	return time.Duration(seconds * float64(time.Second)), nil
 }
 
 // idTime is the time in a stream entry ID.
