@@ -137,10 +137,10 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 	for i, id := range ids {
 		if id != 0 {
 			p.paid.Add(1)
-			p.out.Printf("[Order consumed] Created payment: %d   orderId: %s", id, orders[i].OrderID)
+			p.out.Printf("[Order consumed] Created payment: %d   orderId: %s", id, events.Printable(orders[i].OrderID))
 		} else {
 			p.alreadyPaid.Add(1)
-			p.out.Printf("[Order consumed] Already paid   orderId: %s (not paid twice)", orders[i].OrderID)
+			p.out.Printf("[Order consumed] Already paid   orderId: %s (not paid twice)", events.Printable(orders[i].OrderID))
 		}
 	}
 	return result, nil

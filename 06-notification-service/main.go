@@ -110,8 +110,10 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 		id := "mail:" + order.OrderID
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.mails.Add(1)
+			// Fields from a stream are untrusted: each goes through Printable.
 			n.out.Print(mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)",
-				order.UserID, order.ProductID, id, note, order.OrderID))
+				events.Printable(order.UserID), events.Printable(order.ProductID), events.Printable(id), note,
+				events.Printable(order.OrderID)))
 		}})
 	}
 	return result, n.send(ctx, todo)
@@ -131,7 +133,8 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.texts.Add(1)
 			n.out.Print(smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)",
-				payment.UserID, payment.PaymentProcessID, id, note, payment.OrderID))
+				events.Printable(payment.UserID), events.Printable(payment.PaymentProcessID), events.Printable(id), note,
+				events.Printable(payment.OrderID)))
 		}})
 	}
 	return result, n.send(ctx, todo)

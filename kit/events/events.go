@@ -31,13 +31,17 @@ func DeadLetterStream(stream, group string) string {
 	return stream + ":dlq:" + group
 }
 
-// Limits on order fields. They keep a stream entry small and printable.
+// Limits on the fields. They keep a stream entry small and printable.
 const (
+	// MaxIDLength bounds userId, productId and orderId (order-service's
+	// orderIds have 36 bytes, an entry ID at most 41).
 	MaxIDLength = 64
 	MaxPrice    = 1_000_000_000
 	// MaxPriceLength is the longest a price below MaxPrice needs to be. It
 	// refuses zero padding such as 000…0005, which passes every other check.
 	MaxPriceLength = len("1000000000.00")
+	// MaxProcessIDLength bounds paymentProcessId, a decimal counter.
+	MaxProcessIDLength = len("18446744073709551615")
 )
 
 // Order is an order-events entry.
@@ -129,8 +133,10 @@ func (p Payment) Fields() []string {
 		"paymentProcessId", p.PaymentProcessID, "orderId", p.OrderID}
 }
 
-// ParseOrder decodes an order-events entry. An entry without orderId, as the
-// Spring OrderService writes it, takes the entry ID as its orderId.
+// ParseOrder decodes and checks an order-events entry. An entry without
+// orderId, as the Spring OrderService writes it, takes the entry ID as its
+// orderId. Every field is untrusted (anyone who can XADD wrote it), orderId
+// too: it must be printable, without spaces, at most MaxIDLength bytes.
 func ParseOrder(entryID string, values map[string]any) (Order, error) {
 	o := Order{
 		OrderID:   str(values, "orderId"),
@@ -141,13 +147,14 @@ func ParseOrder(entryID string, values map[string]any) (Order, error) {
 	if o.OrderID == "" {
 		o.OrderID = entryID
 	}
-	if err := ValidateOrder(o.UserID, o.ProductID, o.Price); err != nil {
+	if err := validateID("orderId", o.OrderID); err != nil {
 		return o, err
 	}
-	return o, nil
+	return o, ValidateOrder(o.UserID, o.ProductID, o.Price)
 }
 
-// ParsePayment decodes a payment-events entry.
+// ParsePayment decodes and checks a payment-events entry: the order's fields
+// as ParseOrder checks them, and a paymentProcessId of digits.
 func ParsePayment(entryID string, values map[string]any) (Payment, error) {
 	p := Payment{
 		OrderID:          str(values, "orderId"),
@@ -159,11 +166,17 @@ func ParsePayment(entryID string, values map[string]any) (Payment, error) {
 	if p.OrderID == "" {
 		p.OrderID = entryID
 	}
-	if p.UserID == "" {
-		return p, errors.New("userId is required")
+	if err := validateID("orderId", p.OrderID); err != nil {
+		return p, err
 	}
-	if p.PaymentProcessID == "" {
+	if err := ValidateOrder(p.UserID, p.ProductID, p.Price); err != nil {
+		return p, err
+	}
+	switch id := p.PaymentProcessID; {
+	case id == "":
 		return p, errors.New("paymentProcessId is required")
+	case len(id) > MaxProcessIDLength || !allDigits(id):
+		return p, fmt.Errorf("paymentProcessId must be a number of at most %d digits", MaxProcessIDLength)
 	}
 	return p, nil
 }
@@ -172,4 +185,26 @@ func ParsePayment(entryID string, values map[string]any) (Payment, error) {
 func str(values map[string]any, key string) string {
 	s, _ := values[key].(string)
 	return s
+}
+
+// MaxPrintLength bounds a field printed from a stream.
+const MaxPrintLength = 100
+
+// Printable returns a field from a stream fit to print on a line of stdout or
+// a log: control characters (a newline would start a forged line, an escape
+// byte drives the terminal), other invisible runes and invalid UTF-8 are
+// escaped as Go quotes them (\n, \x1b, \u202e), and a value longer than
+// MaxPrintLength bytes is cut, with "..." at the end. Print every field from
+// a stream through it: validated or not, it is untrusted.
+func Printable(s string) string {
+	cut := len(s) > MaxPrintLength
+	if cut {
+		s = s[:MaxPrintLength]
+	}
+	q := strconv.QuoteToGraphic(s)
+	q = q[1 : len(q)-1] // no quotes around it
+	if cut {
+		q += "..."
+	}
+	return q
 }

@@ -1,6 +1,10 @@
 package events
 
-import "testing"
+import (
+	"maps"
+	"strings"
+	"testing"
+)
 
 func TestValidateOrder(t *testing.T) {
 	for _, tc := range []struct{ userID, productID, price, err string }{
@@ -37,4 +41,68 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+func TestParseOrderChecksOrderID(t *testing.T) {
+	valid := map[string]any{"userId": "u1", "productId": "p1", "price": "10"}
+	for _, tc := range []struct{ orderID, err string }{
+		{"o-1", ""},
+		{"", ""}, // the entry ID stands in
+		{"o1\n[Payment consumed] forged", "orderId must be printable, without spaces"},
+		{"o1\x1b[31m", "orderId must be printable, without spaces"},
+		{"o\u202e1", "orderId must be printable, without spaces"},
+		{"o 1", "orderId must be printable, without spaces"},
+		{strings.Repeat("x", MaxIDLength), ""},
+		{strings.Repeat("x", 1<<20), "orderId is longer than 64 bytes"},
+	} {
+		values := maps.Clone(valid)
+		if tc.orderID != "" {
+			values["orderId"] = tc.orderID
+		}
+		_, err := ParseOrder("1-0", values)
+		if got := errString(err); got != tc.err {
+			t.Errorf("ParseOrder(orderId %.20q) = %q, want %q", tc.orderID, got, tc.err)
+		}
+		values["paymentProcessId"] = "7"
+		_, err = ParsePayment("1-0", values)
+		if got := errString(err); got != tc.err {
+			t.Errorf("ParsePayment(orderId %.20q) = %q, want %q", tc.orderID, got, tc.err)
+		}
+	}
+}
+
+func TestParsePaymentChecksEveryField(t *testing.T) {
+	for _, tc := range []struct {
+		field, value, err string
+	}{
+		{"userId", "u\n1", "userId must be printable, without spaces"},
+		{"productId", "", "productId is required"},
+		{"price", "-1", "price must be a decimal number such as 5000 or 12.50"},
+		{"paymentProcessId", "", "paymentProcessId is required"},
+		{"paymentProcessId", "7\n", "paymentProcessId must be a number of at most 20 digits"},
+		{"paymentProcessId", strings.Repeat("9", 21), "paymentProcessId must be a number of at most 20 digits"},
+	} {
+		values := map[string]any{"userId": "u1", "productId": "p1", "price": "10", "paymentProcessId": "7", "orderId": "o1"}
+		values[tc.field] = tc.value
+		_, err := ParsePayment("1-0", values)
+		if got := errString(err); got != tc.err {
+			t.Errorf("ParsePayment(%s %q) = %q, want %q", tc.field, tc.value, got, tc.err)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"order-1", "order-1"},
+		{"주문-1", "주문-1"},
+		{"o1\n[Payment consumed] forged", `o1\n[Payment consumed] forged`},
+		{"\x1b[31mred", `\x1b[31mred`},
+		{"a\u202eb", `a\u202eb`},
+		{"bad\xff", `bad\xff`},
+		{strings.Repeat("x", 1<<20), strings.Repeat("x", MaxPrintLength) + "..."},
+	} {
+		if got := Printable(tc.in); got != tc.want {
+			t.Errorf("Printable(%.30q) = %.40q, want %.40q", tc.in, got, tc.want)
+		}
+	}
 }

@@ -48,17 +48,20 @@ func FuzzValidateOrder(f *testing.F) {
 // ValidateOrder, falls back to the entry ID, and reads back what Fields wrote.
 func FuzzParseOrder(f *testing.F) {
 	f.Fuzz(func(t *testing.T, entryID, userID, productID, price, orderID string) {
+		if entryID == "" {
+			t.Skip("a stream entry always has an ID")
+		}
 		values := map[string]any{"userId": userID, "productId": productID, "price": price}
 		if orderID != "" {
 			values["orderId"] = orderID
 		}
 		o, err := ParseOrder(entryID, values)
-		if (err == nil) != (ValidateOrder(userID, productID, price) == nil) {
-			t.Fatalf("ParseOrder and ValidateOrder disagree: %v", err)
-		}
 		wantID := orderID
 		if wantID == "" {
 			wantID = entryID
+		}
+		if (err == nil) != (ValidateOrder(userID, productID, price) == nil && validateID("orderId", wantID) == nil) {
+			t.Fatalf("ParseOrder, ValidateOrder and the orderId check disagree: %v", err)
 		}
 		if o.OrderID != wantID || o.UserID != userID || o.ProductID != productID || o.Price != price {
 			t.Fatalf("ParseOrder = %+v", o)
@@ -75,17 +78,29 @@ func FuzzParseOrder(f *testing.F) {
 	})
 }
 
-// FuzzParsePayment checks that ParsePayment never panics, requires userId and
-// paymentProcessId, and reads back what Fields wrote.
+// FuzzParsePayment checks that ParsePayment never panics, accepts only valid
+// fields (orderId too), and reads back what Fields wrote.
 func FuzzParsePayment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, entryID, userID, productID, price, processID, orderID string) {
+		if entryID == "" {
+			t.Skip("a stream entry always has an ID")
+		}
 		values := map[string]any{
 			"userId": userID, "productId": productID, "price": price,
 			"paymentProcessId": processID, "orderId": orderID,
 		}
 		p, err := ParsePayment(entryID, values)
-		if (err == nil) != (userID != "" && processID != "") {
-			t.Fatalf("ParsePayment(%q, %q) error = %v", userID, processID, err)
+		wantOrderID := orderID
+		if wantOrderID == "" {
+			wantOrderID = entryID
+		}
+		valid := ValidateOrder(userID, productID, price) == nil && validateID("orderId", wantOrderID) == nil &&
+			processID != "" && len(processID) <= MaxProcessIDLength && allDigits(processID)
+		if (err == nil) != valid {
+			t.Fatalf("ParsePayment(%q, %q, %q, %q, %q) error = %v", userID, productID, price, processID, wantOrderID, err)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\r\n") {
+			t.Fatalf("error %q is not one line", err)
 		}
 		if orderID == "" && p.OrderID != entryID || orderID != "" && p.OrderID != orderID {
 			t.Fatalf("orderId = %q", p.OrderID)
@@ -104,4 +119,25 @@ func fieldMap(fields []string) map[string]any {
 		m[fields[i]] = fields[i+1]
 	}
 	return m
+}
+
+// FuzzPrintable checks that Printable never lets a control character or an
+// invisible rune through, and stays bounded.
+func FuzzPrintable(f *testing.F) {
+	f.Add("o1\n[Payment consumed] forged")
+	f.Add("\x1b[31mred\u202e")
+	f.Fuzz(func(t *testing.T, s string) {
+		p := Printable(s)
+		if len(p) > 4*MaxPrintLength+len("...") {
+			t.Fatalf("Printable gave %d bytes", len(p))
+		}
+		if !utf8.ValidString(p) {
+			t.Fatalf("Printable(%q) = %q, not valid UTF-8", s, p)
+		}
+		for _, r := range p {
+			if !unicode.IsGraphic(r) {
+				t.Fatalf("Printable(%q) = %q, with rune %U", s, p, r)
+			}
+		}
+	})
 }
