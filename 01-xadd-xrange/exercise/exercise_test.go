@@ -100,7 +100,7 @@ func TestPage(t *testing.T) {
 		if after != "" && len(pageIDs) > 0 && pageIDs[0] == after {
 			hint = lang.Pick(
 				"the page repeats "+after+", the last entry you already had: XRANGE includes its start, so start with ( to exclude it: \"(\"+after",
-				"페이지가 이미 받은 마지막 항목 "+after+" 을 반복합니다: XRANGE 는 시작 ID 를 포함하니 ( 로 시작해 빼세요: \"(\"+after")
+				"페이지가 이미 받은 마지막 항목을 반복합니다 ("+after+"): XRANGE 는 시작 ID 를 포함하니 ( 로 시작해 빼세요: \"(\"+after")
 		}
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick(fmt.Sprintf("pages of 2 over 5 entries: %v", wantPages), fmt.Sprintf("항목 5개를 2개씩: %v", wantPages)),

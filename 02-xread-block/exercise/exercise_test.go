@@ -89,7 +89,7 @@ func TestListen(t *testing.T) {
 					Want: lang.Pick(fmt.Sprintf("the second read after %s, the entry you received", first),
 						fmt.Sprintf("두 번째 읽기는 받은 항목 %s 다음부터", first)),
 					Got: lang.Pick(fmt.Sprintf("%s\nwhile you handled %s, %s and %s were added: $ skips them, they would never reach you", ex.Show(cmd), first, e2, e3),
-						fmt.Sprintf("%s\n%s 를 처리하는 동안 %s 와 %s 가 추가됐습니다: $ 는 이들을 건너뛰어 영영 받지 못합니다", ex.Show(cmd), first, e2, e3)),
+						fmt.Sprintf("%s\n항목 %s 처리 중에 새 항목 두 개 (%s, %s) 가 추가됐습니다: $ 는 이들을 건너뛰어 영영 받지 못합니다", ex.Show(cmd), first, e2, e3)),
 					Hint: lang.Pick("$ means \"after the newest entry, now\": send it only once, then continue from the ID of the last entry you received",
 						"$ 는 \"지금 가장 새 항목 다음\" 이라는 뜻입니다. 한 번만 보내고, 그다음부터는 마지막으로 받은 항목의 ID 부터 이어 읽으세요"),
 				})
@@ -135,7 +135,7 @@ func TestListen(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		hint := lang.Pick("call handle once for each entry, in the order XREAD returns them", "XREAD 가 준 순서대로 항목마다 handle 을 한 번씩 부르세요")
 		if len(got) > 0 && got[0] == old {
-			hint = lang.Pick("$ means only what comes next: "+old+" was there before the listener started", "$ 는 이후에 오는 것만: "+old+" 는 리스너 시작 전에 있었습니다")
+			hint = lang.Pick("$ means only what comes next: "+old+" was there before the listener started", "$ 는 이후에 오는 것만 뜻합니다: 리스너 시작 전부터 있던 항목 ("+old+") 은 받지 않아야 합니다")
 		}
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick(fmt.Sprintf("handle called for %v", want), fmt.Sprintf("handle 이 %v 에 대해 불림", want)),
@@ -165,7 +165,7 @@ func TestWaitASecond(t *testing.T) {
 	ex.SkipIfNotStarted(t, err, WaitASecond)
 	if err != nil || len(msgs) != 1 || msgs[0].ID != second {
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick(fmt.Sprintf("WaitASecond(after %s) returns %s at once", first, second), fmt.Sprintf("WaitASecond(%s 이후) 가 %s 를 바로 반환", first, second)),
+			Want: lang.Pick(fmt.Sprintf("WaitASecond(after %s) returns %s at once", first, second), fmt.Sprintf("WaitASecond(%s 이후) 가 바로 반환하는 항목: %s", first, second)),
 			Got:  fmt.Sprintf("%v, %v", ids(msgs), err),
 			Hint: lang.Pick("XREAD STREAMS user-notifications <after>: rdb.XRead with Streams: []string{stream, after}",
 				"XREAD STREAMS user-notifications <after>: rdb.XRead 에 Streams: []string{stream, after}"),

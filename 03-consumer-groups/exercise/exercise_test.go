@@ -106,7 +106,7 @@ func TestConsumeBatch(t *testing.T) {
 		}
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick(fmt.Sprintf("%s, whose handler failed, still pending; the two others acked (ConsumeBatch returns 2)", ids[1]),
-				fmt.Sprintf("handler 가 실패한 %s 는 대기 중, 나머지 둘은 확인 처리 (ConsumeBatch 는 2 를 반환)", ids[1])),
+				fmt.Sprintf("handler 가 실패한 항목 (%s) 은 대기 중, 나머지 둘은 확인 처리 (ConsumeBatch 는 2 를 반환)", ids[1])),
 			Got:  lang.Pick(fmt.Sprintf("ConsumeBatch returned %d\n", acked), fmt.Sprintf("ConsumeBatch 가 %d 를 반환\n", acked)) + ex.Pending(t, own, stream, group),
 			Hint: hint,
 		})
@@ -137,7 +137,7 @@ func TestRecover(t *testing.T) {
 	got := lang.Pick("before:\n", "전:\n") + before + lang.Pick(fmt.Sprintf("\nRecover(minIdle 1m) handled %v, returned %d, %v\nafter:\n", handled, acked, err),
 		fmt.Sprintf("\nRecover(minIdle 1m) 가 %v 처리, %d, %v 반환\n후:\n", handled, acked, err)) + ex.Pending(t, own, stream, group)
 	want := lang.Pick(fmt.Sprintf("the rescuer handles and acks %s and %s, idle for an hour; %s, read by consumer-1 just now, stays with it", ids[0], ids[1], ids[2]),
-		fmt.Sprintf("rescuer 가 한 시간 쉬고 있던 %s, %s 를 처리하고 XACK; 방금 consumer-1 이 읽은 %s 는 그대로", ids[0], ids[1], ids[2]))
+		fmt.Sprintf("rescuer 가 한 시간 쉬고 있던 항목 두 개 (%s, %s) 를 처리하고 XACK; 방금 consumer-1 이 읽은 항목 (%s) 은 그대로", ids[0], ids[1], ids[2]))
 	if err != nil || !same(handled[:min(2, len(handled))], ids[:2]) {
 		ex.Fatal(t, ex.Report{Want: want, Got: got,
 			Hint: lang.Pick("XAUTOCLAIM user-notifications group1 rescuer <minIdle> 0-0: rdb.XAutoClaim with MinIdle: minIdle, Start: \"0-0\"; call it again with the cursor it returns until it is 0-0",
@@ -146,7 +146,7 @@ func TestRecover(t *testing.T) {
 	if len(handled) > 2 {
 		ex.Fatal(t, ex.Report{Want: want, Got: got,
 			Hint: lang.Pick(ids[2]+" belongs to a consumer that is still working on it: pass MinIdle: minIdle, so that only entries idle that long are taken",
-				ids[2]+" 는 아직 일하는 consumer 의 것입니다: MinIdle: minIdle 을 주어 그만큼 쉬고 있던 항목만 가져오세요")})
+				"이 항목 ("+ids[2]+") 은 아직 일하는 consumer 의 것입니다: MinIdle: minIdle 을 주어 그만큼 쉬고 있던 항목만 가져오세요")})
 	}
 	if p := pendingIDs(t, own); !same(p, []string{ids[2] + "@consumer-1"}) {
 		ex.Fatal(t, ex.Report{Want: want, Got: got,
@@ -188,7 +188,7 @@ func TestRestart(t *testing.T) {
 	}
 	ex.Fatal(t, ex.Report{
 		Want: lang.Pick(fmt.Sprintf("consumer-1 handles %v: first the two it held, then the new one; nothing left pending", ids),
-			fmt.Sprintf("consumer-1 이 %v 를 처리: 먼저 들고 있던 두 개, 그다음 새 항목; 대기 항목 없음", ids)),
+			fmt.Sprintf("consumer-1 이 %v 순서로 처리: 먼저 들고 있던 두 개, 그다음 새 항목; 대기 항목 없음", ids)),
 		Got: lang.Pick("before:\n", "전:\n") + before + lang.Pick(fmt.Sprintf("\nRestart handled %v, returned %d, %v\nafter:\n", handled, n, err),
 			fmt.Sprintf("\nRestart 가 %v 처리, %d, %v 반환\n후:\n", handled, n, err)) + ex.Pending(t, own, stream, group),
 		Hint: hint,

@@ -96,7 +96,7 @@ func crash(t *testing.T, pay consumer, n int) (b *bench, paid int, story string)
 	again := b.run("instance-1")
 	again.WaitIdle()
 	again.Stop()
-	point := lang.Pick("right after reading it, before anything else", "읽은 직후, 다른 어떤 명령보다 먼저")
+	point := lang.Pick("right after reading it, before anything else", "곧바로, 다른 어떤 명령도 보내기 전에")
 	if n == 2 {
 		point = lang.Pick("after its first command about the order, before the second", "그 주문에 대한 첫 명령 뒤, 두 번째 명령 전에")
 	}

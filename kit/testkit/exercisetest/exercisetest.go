@@ -44,7 +44,7 @@ func NotStartedLine(task any) string {
 	where := "exercise/" + filepath.Base(file)
 	return lang.Pick(
 		fmt.Sprintf("not started: open %s and write %s", where, name),
-		fmt.Sprintf("시작 전: %s 를 열고 %s 를 작성하세요", where, name))
+		fmt.Sprintf("시작 전: %s 파일을 열어 %s 함수를 작성하세요", where, name))
 }
 
 // Report is a failure as a learner reads it. Each part is already in the

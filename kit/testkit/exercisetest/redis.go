@@ -196,7 +196,7 @@ func Entries(t testing.TB, c *redis.Client, stream string) string {
 		t.Fatalf("XRANGE %s: %v", stream, err)
 	}
 	if len(reply) == 0 {
-		return lang.Pick(stream+" is empty", stream+" 는 비어 있음")
+		return lang.Pick(stream+" is empty", stream+": 비어 있음")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "XRANGE %s - +\n", stream)
@@ -228,7 +228,7 @@ func Pending(t testing.TB, c *redis.Client, stream, group string) string {
 	for _, p := range ps {
 		lines = append(lines, lang.Pick(
 			fmt.Sprintf("  %s held by %s, delivered %d time(s)", p.ID, p.Consumer, p.RetryCount),
-			fmt.Sprintf("  %s: %s 가 보유, %d 번 전달됨", p.ID, p.Consumer, p.RetryCount)))
+			fmt.Sprintf("  %s: 보유 %s, %d 번 전달됨", p.ID, p.Consumer, p.RetryCount)))
 	}
 	return strings.Join(lines, "\n")
 }
