@@ -24,7 +24,9 @@ import (
 // for sentTTL): send only when the key was new; a duplicate is acked
 // without sending.
 //
-// README.md, "Goal", teaches it; main.go's sendOnce does the same, batched.
+// README.md, "Goal", teaches it; main.go's send does the same, batched, and
+// also records "sent" after sending, so that an attempt cut off between the
+// two is sent again rather than lost.
 func Notify(ctx context.Context, rdb *redis.Client, consumer string, send func(Notification) error) error {
 	return errNotStarted
 }

@@ -25,7 +25,7 @@
 //   - When ctx is cancelled it stops reading, finishes and acks the batch in
 //     hand, and returns.
 //
-// Example_handler shows the smallest service built on it.
+// The package example shows the smallest service built on it: a handler.
 package consumer
 
 import (
