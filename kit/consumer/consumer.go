@@ -167,9 +167,6 @@ func orDefault[T int64 | time.Duration](v *T, def T) {
 	}
 }
 
-// Config returns the configuration in use, defaults filled in.
-func (c *Consumer) Config() Config { return c.cfg }
-
 // Stats returns the counters.
 func (c *Consumer) Stats() Stats {
 	return Stats{Processed: c.processed.Load(), DeadLettered: c.deadLettered.Load(),

@@ -3,10 +3,10 @@ package consumer
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/events"
 )
 
 // CreateGroup creates the group at the start of the stream, and the stream if
@@ -58,24 +58,10 @@ func isNoGroup(err error) bool { return redis.HasErrorPrefix(err, "NOGROUP") }
 // noteSeen remembers the greatest entry ID processed.
 func (c *Consumer) noteSeen(messages []redis.XMessage) {
 	for _, m := range messages {
-		if c.lastSeen == "" || idLess(c.lastSeen, m.ID) {
+		if c.lastSeen == "" || events.CompareIDs(c.lastSeen, m.ID) < 0 {
 			c.lastSeen = m.ID
 		}
 	}
-}
-
-// idLess reports whether stream entry ID a comes before b.
-func idLess(a, b string) bool {
-	aMs, aSeq := splitID(a)
-	bMs, bSeq := splitID(b)
-	return aMs < bMs || (aMs == bMs && aSeq < bSeq)
-}
-
-func splitID(id string) (ms, seq uint64) {
-	msPart, seqPart, _ := strings.Cut(id, "-")
-	ms, _ = strconv.ParseUint(msPart, 10, 64)
-	seq, _ = strconv.ParseUint(seqPart, 10, 64)
-	return ms, seq
 }
 
 // GroupState is what XINFO GROUPS says of a group.

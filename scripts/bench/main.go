@@ -38,6 +38,7 @@ import (
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/redisconn"
 	"github.com/streams-workshop/kit/testkit"
+	"github.com/streams-workshop/scripts/percentile"
 	"github.com/streams-workshop/scripts/services"
 )
 
@@ -255,14 +256,8 @@ type results struct {
 	drainRedisCPU, drainServiceCPU []float64
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
+// median is the median of xs, 0 when there are none.
+func median(xs []float64) float64 { return percentile.Of(xs, 0.5) }
 
 func (r *results) print(w io.Writer, s settings) {
 	comparable := strings.HasPrefix(r.mode, "redis")
@@ -304,7 +299,7 @@ func (r *results) print(w io.Writer, s settings) {
 	}
 	if len(r.e2e) > 0 {
 		fmt.Fprintf(tw, "end to end at %d orders/s\tp50 %.2f ms\tp99 %.2f ms\tmax %.2f ms (%d orders)\n",
-			s.rate, r.e2e.quantile(0.50), r.e2e.quantile(0.99), r.e2e.quantile(1), len(r.e2e))
+			s.rate, percentile.Of(r.e2e, 0.50), percentile.Of(r.e2e, 0.99), percentile.Of(r.e2e, 1), len(r.e2e))
 	}
 	if r.mem1 > 0 {
 		fmt.Fprintf(tw, "used_memory after %d / %d orders\t%.1f MB\t%.1f MB\t%+.1f%%\n", s.memoryOrders, 2*s.memoryOrders,
@@ -337,9 +332,9 @@ func (r *results) print(w io.Writer, s settings) {
 		line("produce_vs_xadd", "%s", ratioValue(comparable, r.produce, r.xadd))
 	}
 	if len(r.e2e) > 0 {
-		line("e2e_p50_ms", "%.2f", r.e2e.quantile(0.50))
-		line("e2e_p99_ms", "%.2f", r.e2e.quantile(0.99))
-		line("e2e_max_ms", "%.2f", r.e2e.quantile(1))
+		line("e2e_p50_ms", "%.2f", percentile.Of(r.e2e, 0.50))
+		line("e2e_p99_ms", "%.2f", percentile.Of(r.e2e, 0.99))
+		line("e2e_max_ms", "%.2f", percentile.Of(r.e2e, 1))
 	}
 	if r.mem1 > 0 {
 		line("redis_used_memory_mb_1m", "%.1f", mb(r.mem1))

@@ -223,7 +223,7 @@ func (b *bench) drain() (drained, error) {
 	if err != nil {
 		return drained{}, err
 	}
-	elapsed := max(idTime(last[0].ID).Sub(idTime(first[0].ID)), time.Millisecond)
+	elapsed := max(events.IDTime(last[0].ID).Sub(events.IDTime(first[0].ID)), time.Millisecond)
 	d := drained{rate: float64(b.s.drainN) / elapsed.Seconds()}
 
 	perOrder := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(b.s.drainN) }
@@ -285,12 +285,6 @@ func redisCPU(ctx context.Context, rdb redis.UniversalClient, target redisconn.T
 		return 0, errors.New("INFO cpu has no used_cpu_*_main_thread")
 	}
 	return time.Duration(seconds * float64(time.Second)), nil
-}
-
-// idTime is the time in a stream entry ID.
-func idTime(id string) time.Time {
-	ms, _ := strconv.ParseInt(strings.SplitN(id, "-", 2)[0], 10, 64)
-	return time.UnixMilli(ms)
 }
 
 // httpClient keeps one connection per client goroutine alive.
@@ -454,15 +448,6 @@ func (b *bench) redisBenchmark(n, pipeline int) (float64, error) {
 
 // latencies are end-to-end times in milliseconds.
 type latencies []float64
-
-func (l latencies) quantile(q float64) float64 {
-	if len(l) == 0 {
-		return 0
-	}
-	s := slices.Clone(l)
-	slices.Sort(s)
-	return s[min(int(q*float64(len(s))), len(s)-1)]
-}
 
 // notified matches the notification-service lines that end an order's path.
 var notified = regexp.MustCompile(`orderId: (\S+) \((mail|SMS) sent\)`)

@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/streams-workshop/scripts/percentile"
 )
 
 // The services say what they did on stdout, one line per event, each naming
@@ -236,9 +236,8 @@ func (t *tracker) report() report {
 			latencies = append(latencies, o.latency())
 		}
 	}
-	slices.Sort(latencies)
 	r.summary = fmt.Sprintf("summary: orders=%d payments=%d notifications=%d p50=%s p99=%s",
-		len(t.ids), counts[payment], counts[mail]+counts[sms], percentile(latencies, 0.50), percentile(latencies, 0.99))
+		len(t.ids), counts[payment], counts[mail]+counts[sms], latency(latencies, 0.50), latency(latencies, 0.99))
 	return r
 }
 
@@ -249,12 +248,11 @@ func listIDs(ids []string) string {
 	return strings.Join(ids[:maxListed], " ") + fmt.Sprintf(" and %d more", len(ids)-maxListed)
 }
 
-// percentile is the nearest-rank percentile of sorted latencies, in whole
-// milliseconds, or n/a when there are none.
-func percentile(sorted []time.Duration, q float64) string {
-	if len(sorted) == 0 {
+// latency is the q-th percentile of latencies in whole milliseconds, or n/a
+// when there are none.
+func latency(latencies []time.Duration, q float64) string {
+	if len(latencies) == 0 {
 		return "n/a"
 	}
-	rank := int(math.Ceil(q * float64(len(sorted))))
-	return fmt.Sprintf("%dms", sorted[max(rank, 1)-1].Round(time.Millisecond).Milliseconds())
+	return fmt.Sprintf("%dms", percentile.Of(latencies, q).Round(time.Millisecond).Milliseconds())
 }

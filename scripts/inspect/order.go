@@ -1,12 +1,10 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -177,9 +175,9 @@ func traceOrder(ctx context.Context, rdb redis.UniversalClient, srv server, orde
 		found = append(found, entries...)
 		t.Scanned = append(t.Scanned, s)
 	}
-	slices.SortStableFunc(found, func(a, b entry) int { return compareIDs(a.ID, b.ID) })
+	slices.SortStableFunc(found, func(a, b entry) int { return events.CompareIDs(a.ID, b.ID) })
 	for _, e := range found {
-		te := tracedEntry{entry: e, Time: idTime(e.ID)}
+		te := tracedEntry{entry: e, Time: events.IDTime(e.ID)}
 		if !isDeadLetter(e.Stream) {
 			if te.Groups, err = deliveriesOf(ctx, rdb, srv, e); err != nil {
 				return t, err
@@ -200,7 +198,7 @@ func deliveriesOf(ctx context.Context, rdb redis.UniversalClient, srv server, e 
 	var out []delivery
 	for _, g := range groups {
 		d := delivery{Group: g.Name, Status: acked}
-		if compareIDs(e.ID, g.LastDeliveredID) > 0 {
+		if events.CompareIDs(e.ID, g.LastDeliveredID) > 0 {
 			d.Status = notDelivered
 		} else {
 			p, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
@@ -278,30 +276,4 @@ func deliveries(n int64) string {
 		return "delivered once"
 	}
 	return fmt.Sprintf("delivered %d times", n)
-}
-
-// idTime is when an entry was added: an automatic entry ID starts with the
-// Unix time in milliseconds.
-func idTime(id string) time.Time {
-	ms, _, _ := strings.Cut(id, "-")
-	n, _ := strconv.ParseInt(ms, 10, 64)
-	return time.UnixMilli(n)
-}
-
-// compareIDs orders two entry IDs (milliseconds, then sequence) as numbers:
-// as strings, "9-0" would sort after "10-0".
-func compareIDs(a, b string) int {
-	am, as := splitID(a)
-	bm, bs := splitID(b)
-	if am != bm {
-		return cmp.Compare(am, bm)
-	}
-	return cmp.Compare(as, bs)
-}
-
-func splitID(id string) (ms, seq uint64) {
-	m, s, _ := strings.Cut(id, "-")
-	ms, _ = strconv.ParseUint(m, 10, 64)
-	seq, _ = strconv.ParseUint(s, 10, 64)
-	return ms, seq
 }
