@@ -171,7 +171,9 @@ echo "soak: ${DURATION}s, appendfsync $APPENDFSYNC"
 echo "orders accepted (201): $orders; order-events: $entries entries, $distinct orderIds; dead letters: $dead"
 echo "kills: $kills (redis ${killed[redis]}, order ${killed[order]}, payment ${killed[payment]}, notification ${killed[notification]})"
 echo "payments: lost $(lost "$work/paid"), duplicated $(dups "$work/paid")"
-echo "mails:    lost $(lost "$work/mail"), duplicated $(dups "$work/mail")"
-echo "SMS:      lost $(lost "$work/SMS"), duplicated $(dups "$work/SMS")"
+# A duplicate neither line of which says "(duplicate possible)" would be silent.
+unmarked() { grep -v '(duplicate possible)' "$work/notification.out" | grep -o "orderId: [^ ]* ($1 sent)" | sort | uniq -d | wc -l; }
+echo "mails:    lost $(lost "$work/mail"), duplicated $(dups "$work/mail") (unmarked $(unmarked mail))"
+echo "SMS:      lost $(lost "$work/SMS"), duplicated $(dups "$work/SMS") (unmarked $(unmarked SMS))"
 echo "notification lines marked (duplicate possible): $possible"
 echo "logs and counts: $work"
