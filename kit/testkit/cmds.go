@@ -42,19 +42,28 @@ const pollEvery = 25 * time.Millisecond
 //	                               $REDIS_URL_<USER> then point at it
 //	signal SIG PIDFILE             send SIG (TERM, INT, KILL, STOP, CONT) to the pid in PIDFILE
 //	                               ($REDIS_PIDFILE is a real redis-server's: STOP freezes it)
+//	metrics URL [PREFIX]           scrape URL (Prometheus text format), print each sample as
+//	                               `name{label="value",...} value`, sorted; only PREFIX* if given
+//	waitmetric URL SERIES VALUE    wait until the sample SERIES, as metrics prints it, is VALUE
+//	waitconsumers STREAM GROUP N   wait until the group has N consumers
+//	jsonlines stderr|stdout        assert that each line of the last output is a JSON object
 func Cmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"redis":       cmdRedis,
-		"xdump":       cmdXdump,
-		"xlen":        cmdXlen,
-		"pending":     cmdPending,
-		"waitlen":     cmdWaitlen,
-		"waitpending": cmdWaitpending,
-		"waitfile":    cmdWaitfile,
-		"waithttp":    cmdWaithttp,
-		"http":        cmdHTTP,
-		"server":      cmdServer,
-		"signal":      cmdSignal,
+		"redis":         cmdRedis,
+		"xdump":         cmdXdump,
+		"xlen":          cmdXlen,
+		"pending":       cmdPending,
+		"waitlen":       cmdWaitlen,
+		"waitpending":   cmdWaitpending,
+		"waitfile":      cmdWaitfile,
+		"waithttp":      cmdWaithttp,
+		"http":          cmdHTTP,
+		"server":        cmdServer,
+		"signal":        cmdSignal,
+		"metrics":       cmdMetrics,
+		"waitmetric":    cmdWaitmetric,
+		"waitconsumers": cmdWaitconsumers,
+		"jsonlines":     cmdJSONLines,
 	}
 }
 
