@@ -73,6 +73,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		flags.Usage()
 		return cli.ErrUsage
 	}
+	log, err := cli.Logger(stderr, "order-service", getenv)
+	if err != nil {
+		return err
+	}
 	cfg, err := readConfig(getenv)
 	if err != nil {
 		return err
@@ -92,7 +96,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer client.Close()
 
-	log := cli.Logger(stderr, "order-service")
 	// The publisher outlives the HTTP server, which finishes its requests first.
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()

@@ -17,6 +17,7 @@ import (
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
@@ -52,6 +53,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
+	log, err := cli.Logger(stderr, "payment-service", getenv)
+	if err != nil {
+		return err
+	}
 	settings, err := consumer.SettingsFromEnv(getenv, defaultPort)
 	if err != nil {
 		return err
@@ -67,7 +72,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	log := cli.Logger(stderr, "payment-service")
 	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err
@@ -86,5 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	return consumer.Serve(ctx, rdb, settings, log, p.stats, orders)
+	reg := metrics.NewRegistry(rdb)
+	reg.MustRegister(p.collectors()...)
+	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, orders)
 }

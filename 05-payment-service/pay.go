@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
@@ -191,6 +192,20 @@ func runPayment(ctx context.Context, rdb redis.Scripter, script *redis.Script, k
 		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), orders)
 	}
 	return ids, nil
+}
+
+// collectors are the payment counters for /metrics.
+func (p *payer) collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "payments_created_total",
+			Help: "Orders paid by this instance: payment events published.",
+		}, func() float64 { return float64(p.paid.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "payments_already_paid_total",
+			Help: "Orders delivered again after they were paid, and not paid twice.",
+		}, func() float64 { return float64(p.alreadyPaid.Load()) }),
+	}
 }
 
 // stats adds the payment counters to /stats.

@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/fatih/color"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
@@ -47,12 +49,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
+	log, err := cli.Logger(stderr, "notification-service", getenv)
+	if err != nil {
+		return err
+	}
 	settings, err := consumer.SettingsFromEnv(getenv, defaultPort)
 	if err != nil {
 		return err
 	}
 
-	log := cli.Logger(stderr, "notification-service")
 	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
 	if err != nil {
 		return err
@@ -69,7 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	return consumer.Serve(ctx, rdb, settings, log, n.stats, orders, payments)
+	reg := metrics.NewRegistry(rdb)
+	reg.MustRegister(n.collectors()...)
+	return consumer.Serve(ctx, rdb, settings, log, reg, n.stats, orders, payments)
 }
 
 // notifier sends notifications, each at least once, and almost always once.
@@ -196,6 +203,19 @@ func (n *notifier) send(ctx context.Context, todo []notification) error {
 		return nil
 	})
 	return err
+}
+
+// collectors are the notification counters for /metrics.
+func (n *notifier) collectors() []prometheus.Collector {
+	counter := func(name, help string, v *atomic.Int64, labels prometheus.Labels) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
+			func() float64 { return float64(v.Load()) })
+	}
+	return []prometheus.Collector{
+		counter("notifications_sent_total", "Notifications sent, by channel.", &n.mails, prometheus.Labels{"channel": "mail"}),
+		counter("notifications_sent_total", "Notifications sent, by channel.", &n.texts, prometheus.Labels{"channel": "sms"}),
+		counter("notifications_duplicates_dropped_total", "Notifications not sent again for an event delivered twice.", &n.duplicates, nil),
+	}
 }
 
 // stats adds the notification counters to /stats.

@@ -19,10 +19,12 @@
 // may SET only its notification:* keys, and XADD only to its dead-letter
 // streams. A Lua script's own commands are checked the same way.
 //
-// Every user also needs PING (the start-up check and /healthz), and the
+// Every user also needs PING (the start-up check and /readyz), and the
 // consumers XGROUP CREATE, XREADGROUP, XACK, XAUTOCLAIM, XPENDING (delivery
-// counts) and XINFO GROUPS (/healthz, /stats). CLUSTER SLOTS lets go-redis
-// learn which node owns which slot on a cluster; a single server never sees it.
+// counts), XINFO GROUPS and CONSUMERS (/stats, /metrics), and EVALSHA and
+// EVAL for the script that removes idle consumers (XINFO CONSUMERS, XGROUP
+// DELCONSUMER). CLUSTER SLOTS lets go-redis learn which node owns which slot
+// on a cluster; a single server never sees it.
 //
 // The file holds no passwords, and no comments, which an ACL file does not
 // allow: it loads as is with --aclfile, and its users cannot log in until each

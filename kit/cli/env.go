@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,12 +72,6 @@ func FormatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
-}
-
-// Logger is a service's log: slog's text lines on stderr, each with
-// service=name.
-func Logger(stderr io.Writer, name string) *slog.Logger {
-	return slog.New(slog.NewTextHandler(stderr, nil)).With("service", name)
 }
 
 // Lines writes a service's output, one whole line per Write, from any number

@@ -36,6 +36,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/events"
@@ -109,6 +110,9 @@ type Config struct {
 	DeadLetterStream string
 	// DeadLetterMaxLen bounds the dead-letter stream (MAXLEN ~; default 100000).
 	DeadLetterMaxLen int64
+	// IdleDelete, when over 0, removes the group's consumers that have no
+	// pending entries and have been idle longer than this (see DefaultIdleDelete).
+	IdleDelete time.Duration
 
 	Handler Handler
 	// HandlerAcks says the handler acks the messages it accepts itself, in
@@ -123,10 +127,17 @@ type Consumer struct {
 	cfg Config
 	rdb redis.UniversalClient
 
-	processed    atomic.Int64
-	deadLettered atomic.Int64
-	claimed      atomic.Int64
-	retried      atomic.Int64
+	processed   atomic.Int64
+	redelivered atomic.Int64 // entries received more than once
+	claimed     atomic.Int64
+	retried     atomic.Int64
+	invalid     atomic.Int64 // dead-lettered: the handler rejected them
+	exhausted   atomic.Int64 // dead-lettered: delivered more than MaxDeliveries times
+	removed     atomic.Int64 // idle consumers removed from the group
+	batches     prometheus.Histogram
+
+	running   atomic.Bool  // Run is running: for /readyz
+	heartbeat atomic.Int64 // when the loop last turned, in Unix ns: for /livez
 
 	outage   outage
 	lastSeen string // the greatest entry ID processed, where a lost group restarts
@@ -158,7 +169,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = cfg.Log.With("stream", cfg.Stream, "group", cfg.Group, "consumer", cfg.Consumer)
-	return &Consumer{cfg: cfg, rdb: rdb}, nil
+	return &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg)}, nil
 }
 
 func orDefault[T int64 | time.Duration](v *T, def T) {
@@ -169,17 +180,26 @@ func orDefault[T int64 | time.Duration](v *T, def T) {
 
 // Stats returns the counters.
 func (c *Consumer) Stats() Stats {
-	return Stats{Processed: c.processed.Load(), DeadLettered: c.deadLettered.Load(),
+	return Stats{Processed: c.processed.Load(), DeadLettered: c.invalid.Load() + c.exhausted.Load(),
 		Claimed: c.claimed.Load(), Retried: c.retried.Load()}
 }
 
 // Run reads until ctx is cancelled. It returns nil after a clean stop; it
 // never gives up on Redis.
 func (c *Consumer) Run(ctx context.Context) error {
+	c.beat()
+	c.running.Store(true)
+	defer c.running.Store(false)
+	if c.cfg.IdleDelete > 0 {
+		done := make(chan struct{})
+		go func() { c.removeIdle(ctx); close(done) }()
+		defer func() { <-done }()
+	}
 	c.createGroup(ctx)
 	r := c.newReader()
 	claimAt := time.Now() // at once: a dead instance's entries need not wait
 	for ctx.Err() == nil {
+		c.beat()
 		if time.Now().After(claimAt) {
 			// The batch read ahead is ours already, and would look idle to
 			// XAUTOCLAIM after a slow batch: finish it first.

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -51,11 +53,18 @@ func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
 func (c *Consumer) process(ctx context.Context, b *batch) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), BatchTimeout)
 	defer cancel()
+	start := time.Now()
+	defer func() { c.batches.Observe(time.Since(start).Seconds()) }()
 
 	if b.deliveries == nil {
 		var err error
 		if b.deliveries, err = c.deliveryCounts(ctx, *b); err != nil {
 			return err
+		}
+		for _, n := range b.deliveries {
+			if n > 1 {
+				c.redelivered.Add(1)
+			}
 		}
 	}
 	// A batch tried again after a fault of Redis skips the steps it did.
@@ -86,10 +95,21 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	for id, reason := range b.deadLetters {
 		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
 	}
-	c.deadLettered.Add(int64(len(b.deadLetters)))
+	exhausted := int64(0)
+	for _, reason := range b.deadLetters {
+		if strings.HasPrefix(reason, tooManyDeliveries) {
+			exhausted++
+		}
+	}
+	c.exhausted.Add(exhausted)
+	c.invalid.Add(int64(len(b.deadLetters)) - exhausted)
 	c.processed.Add(int64(len(b.messages) - len(b.deadLetters) - b.gone))
 	return nil
 }
+
+// tooManyDeliveries starts the reason of an entry dead-lettered for having
+// been delivered too often, as opposed to one the handler rejected.
+const tooManyDeliveries = "delivered"
 
 // sort splits a batch into the messages for the handler, those delivered too
 // often (dead letters, with the reason), and those trimmed away meanwhile.
@@ -102,7 +122,7 @@ func (c *Consumer) sort(messages []redis.XMessage, deliveries map[string]int64) 
 			// Pending, but trimmed or deleted from the stream: nothing left to do.
 			gone = append(gone, m.ID)
 		case n > c.cfg.MaxDeliveries:
-			deadLetters[m.ID] = fmt.Sprintf("delivered %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)
+			deadLetters[m.ID] = fmt.Sprintf(tooManyDeliveries+" %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)
 		default:
 			todo = append(todo, Message{XMessage: m, Deliveries: n})
 		}

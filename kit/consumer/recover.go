@@ -30,6 +30,7 @@ func (c *Consumer) claim(ctx context.Context, r *reader) {
 			c.fail(ctx, err)
 			return
 		}
+		c.beat()
 		if len(messages) > 0 {
 			c.claimed.Add(int64(len(messages)))
 			c.cfg.Log.Info("claimed idle entries", "count", len(messages), "first", messages[0].ID)

@@ -11,49 +11,65 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/health"
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
 // Settings are what a consumer service reads from its environment.
 type Settings struct {
-	Consumer      string        // CONSUMER_NAME
+	Consumer      string        // CONSUMER_NAME, default DefaultName: host name and port
 	ClaimMinIdle  time.Duration // CLAIM_MIN_IDLE, a Go duration
 	MaxDeliveries int64         // MAX_DELIVERIES
 	BatchSize     int64         // BATCH_SIZE, entries per read
+	IdleDelete    time.Duration // CONSUMER_IDLE_DELETE; 0: never
+	Host          string        // HOST, default all interfaces
 	Port          string        // PORT
+	ShutdownDelay time.Duration // SHUTDOWN_DELAY
 	ReadyFile     string        // READY_FILE, for tests
 }
-
-// DefaultConsumer is the consumer's name in its group when CONSUMER_NAME is
-// not set, as in the tutorial.
-const DefaultConsumer = "instance-1"
 
 // EnvHelp documents the variables SettingsFromEnv reads, for -h, with the
 // service's default port.
 func EnvHelp(defaultPort string) string {
-	return fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default %s); give
-                  each instance its own to scale out
+	return fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default: the host name and
+                  the port, such as myhost:%s, the same at each restart)
   CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
                   it over with XAUTOCLAIM, a Go duration (default %s)
   MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default %d)
   BATCH_SIZE      entries per XREADGROUP (COUNT, default %d)
-  PORT            HTTP port for /healthz and /stats (default %s)
+  CONSUMER_IDLE_DELETE  remove the group's consumers idle this long with no pending
+                  entries, such as those of replaced pods (default %s; 0: never)
+  HOST            the address to listen on (default: all interfaces)
+  PORT            HTTP port for /healthz, /livez, /readyz, /metrics and /stats
+                  (default %s)
+  SHUTDOWN_DELAY  on SIGTERM, answer 503 on /readyz and go on working this long
+                  before stopping, a Go duration (default 0; 5s in Kubernetes)
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
-  REDIS_URL       the Redis server (default %s)`,
-		DefaultConsumer, cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
-		defaultPort, redisconn.DefaultAddr)
+  REDIS_URL       the Redis server (default %s)
+%s`,
+		defaultPort, cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
+		cli.FormatDuration(DefaultIdleDelete), defaultPort, redisconn.DefaultAddr, cli.LogHelp)
 }
 
 // SettingsFromEnv reads and checks the settings; defaultPort is the
 // service's port from the tutorial.
 func SettingsFromEnv(getenv func(string) string, defaultPort string) (s Settings, err error) {
-	s.Consumer = cmp.Or(getenv("CONSUMER_NAME"), DefaultConsumer)
 	s.ReadyFile = getenv("READY_FILE")
+	s.Host = getenv("HOST")
 	if s.Port, err = cli.Port(getenv, "PORT", defaultPort); err != nil {
+		return s, err
+	}
+	s.Consumer = cmp.Or(getenv("CONSUMER_NAME"), DefaultName(getenv, s.Port))
+	if s.IdleDelete, err = cli.Duration(getenv, "CONSUMER_IDLE_DELETE", DefaultIdleDelete, 0, 0); err != nil {
+		return s, err
+	}
+	if s.ShutdownDelay, err = cli.Duration(getenv, "SHUTDOWN_DELAY", 0, 0, 0); err != nil {
 		return s, err
 	}
 	if s.ClaimMinIdle, err = cli.Duration(getenv, "CLAIM_MIN_IDLE", DefaultClaimMinIdle, time.Millisecond, 0); err != nil {
@@ -75,34 +91,53 @@ func (s Settings) Config(stream, group string, handler Handler, log *slog.Logger
 		Count:         s.BatchSize,
 		ClaimMinIdle:  s.ClaimMinIdle,
 		MaxDeliveries: s.MaxDeliveries,
+		IdleDelete:    s.IdleDelete,
 		Handler:       handler,
 		Log:           log,
 	}
 }
 
-// Serve runs the consumers and an HTTP server with /healthz and /stats until
-// ctx is cancelled, then waits for the consumers to finish their batches.
-// extraStats, if not nil, adds the service's own counters to /stats.
-func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, extraStats func() any, consumers ...*Consumer) error {
+// wedgedAfter is how long a consumer loop may go without turning before
+// /livez says the process is wedged. A turn takes at most about one batch
+// (BatchTimeout) plus a read; this leaves ample room, because a liveness probe
+// that fails wrongly restarts a working pod.
+const wedgedAfter = 3 * BatchTimeout
+
+// Serve runs the consumers and an HTTP server until ctx is cancelled, then
+// waits for the consumers to finish their batches. The server answers
+// /livez, /readyz and /healthz (see package health), /metrics from reg (the
+// consumers' series are added to it), and /stats; extraStats, if not nil,
+// adds the service's own counters to /stats.
+//
+// On SIGTERM (ctx done) /readyz turns 503 at once; the consumers and the
+// server stop s.ShutdownDelay later.
+func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, reg *prometheus.Registry, extraStats func() any, consumers ...*Consumer) error {
+	reg.MustRegister(Collector(consumers...))
+	var probes health.Probes
+	probes.Live(func(context.Context) error { return wedged(consumers) })
+	probes.Ready(func(ctx context.Context) error { return ready(ctx, rdb, log, consumers) })
+
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		health(w, r, rdb, log, consumers)
-	})
+	probes.Handle(mux)
+	mux.Handle("GET /metrics", metrics.Handler(reg))
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, r *http.Request) {
 		stats(w, r, log, consumers, extraStats)
 	})
-	srv := httpserve.New(":"+s.Port, mux)
+	srv := httpserve.New(net.JoinHostPort(s.Host, s.Port), metrics.InstrumentHTTP(reg, mux))
 
-	ctx, stop := context.WithCancel(ctx)
+	context.AfterFunc(ctx, func() {
+		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", s.ShutdownDelay)
+	})
+	ctx, stop := probes.Drain(ctx, s.ShutdownDelay)
 	defer stop()
 	var wg sync.WaitGroup
 	err := httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
 		// Consume only once the port is ours: a second instance started on a
-		// busy port fails at once instead of running without its /healthz.
+		// busy port fails at once instead of running without its probes.
 		for _, c := range consumers {
 			wg.Go(func() { c.Run(ctx) })
 		}
-		log.Info("serving /healthz and /stats", "addr", addr.String())
+		log.Info("serving /healthz, /livez, /readyz, /metrics and /stats", "addr", addr.String())
 		if ready := httpserve.ReadyFile(s.ReadyFile, log); ready != nil {
 			ready(addr)
 		}
@@ -112,29 +147,38 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 	return err
 }
 
-// health is 200 when Redis answers, every group exists and every consumer
-// gets through, else 503 with the problem in plain words. The log has the
-// detail: go-redis's errors name addresses and carry server messages.
-func health(w http.ResponseWriter, r *http.Request, rdb redis.UniversalClient, log *slog.Logger, consumers []*Consumer) {
-	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
-	defer cancel()
+// wedged says why the process is stuck, or nil: a consumer loop that runs
+// but has not turned for wedgedAfter. It never looks at Redis.
+func wedged(consumers []*Consumer) error {
+	for _, c := range consumers {
+		if idle := time.Since(c.LastBeat()); c.Running() && idle > wedgedAfter {
+			return fmt.Errorf("the consumer of %s has not turned for %s", c.cfg.Stream, idle.Round(time.Second))
+		}
+	}
+	return nil
+}
+
+// ready is nil when Redis answers, every consumer runs and gets through, and
+// every group exists; else it says what is wrong in plain words. The log has
+// the detail: go-redis's errors name addresses and carry server messages.
+func ready(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger, consumers []*Consumer) error {
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		log.Warn("/healthz: PING failed", "err", err)
-		httpserve.Error(w, http.StatusServiceUnavailable, plainWords(err))
-		return
+		log.Warn("/readyz: PING failed", "err", err)
+		return errors.New(plainWords(err))
 	}
 	for _, c := range consumers {
+		if !c.Running() {
+			return fmt.Errorf("the consumer of %s is not running", c.cfg.Stream)
+		}
 		if problem := c.Problem(); problem != "" {
-			httpserve.Error(w, http.StatusServiceUnavailable, problem)
-			return
+			return errors.New(problem)
 		}
 		if _, err := c.State(ctx); err != nil {
-			log.Warn("/healthz: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
-			httpserve.Error(w, http.StatusServiceUnavailable, c.stateProblem(err))
-			return
+			log.Warn("/readyz: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
+			return errors.New(c.stateProblem(err))
 		}
 	}
-	httpserve.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
 }
 
 // stateProblem says in plain words why the group's state cannot be read.

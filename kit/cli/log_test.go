@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func vars(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoggerJSON(t *testing.T) {
+	var out bytes.Buffer
+	log, err := Logger(&out, "payment-service", vars(map[string]string{"LOG_FORMAT": "json", "LOG_LEVEL": "warn"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("dropped below warn")
+	log.Warn("first", "n", 1)
+	log.Error("second", "err", "boom\nwith a newline")
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines (info dropped), got %d:\n%s", len(lines), out.String())
+	}
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not one JSON object per line: %v\n%s", err, line)
+		}
+		if rec["service"] != "payment-service" {
+			t.Errorf("service = %v, want payment-service: %s", rec["service"], line)
+		}
+	}
+}
+
+func TestLoggerText(t *testing.T) {
+	var out bytes.Buffer
+	log, err := Logger(&out, "order-service", vars(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Debug("hidden at the default level")
+	log.Info("hello")
+	if got := out.String(); !strings.Contains(got, "level=INFO msg=hello service=order-service\n") || strings.Contains(got, "hidden") {
+		t.Errorf("text log: %q", got)
+	}
+}
+
+func TestLoggerRefusesUnknownValues(t *testing.T) {
+	for _, m := range []map[string]string{{"LOG_FORMAT": "xml"}, {"LOG_LEVEL": "verbose"}, {"LOG_FORMAT": "JSON "}} {
+		if _, err := Logger(&bytes.Buffer{}, "s", vars(m)); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: err = %v, want one line", m, err)
+		}
+	}
+}
