@@ -15,11 +15,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/health"
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/metrics"
 )
 
 const (
@@ -39,7 +42,11 @@ type service struct {
 
 	out *cli.Lines // handlers run concurrently; one line at a time
 
-	accepted, replayed, rejected, failed, unknown atomic.Int64
+	// What became of the orders: for /stats, /metrics and the last log line.
+	accepted, replayed, rejected, keyReused, failed, unknown atomic.Int64
+
+	probes   health.Probes        // /livez, /readyz
+	registry *prometheus.Registry // /metrics
 }
 
 // newService builds the service. Its publisher runs until ctx is done, which
@@ -47,8 +54,12 @@ type service struct {
 func newService(ctx context.Context, client redis.UniversalClient, cfg config, stdout io.Writer, log *slog.Logger) *service {
 	batching := newBatchingPublisher(client, cfg.maxLen)
 	go batching.run(ctx)
-	return &service{redis: client, orders: batching, maxLen: cfg.maxLen, idempotencyTTL: cfg.idempotencyTTL,
+	s := &service{redis: client, orders: batching, maxLen: cfg.maxLen, idempotencyTTL: cfg.idempotencyTTL,
 		out: cli.NewLines(stdout), log: log}
+	s.probes.Ready(s.redisAnswers)
+	s.registry = metrics.NewRegistry(client)
+	s.registry.MustRegister(s.collectors()...)
+	return s
 }
 
 // handleOrderQuery is the tutorial's endpoint, GET /order?userId=&productId=&price=,
@@ -257,15 +268,34 @@ func (p *jsonPrice) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// handleHealthz answers 200 when Redis answers a PING within pingTimeout.
-func (s *service) handleHealthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), pingTimeout)
+// redisAnswers is the readiness check: Redis answers a PING. /livez has no
+// check: the process works when it answers at all.
+func (s *service) redisAnswers(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
 	if err := s.redis.Ping(ctx).Err(); err != nil {
-		httpserve.JSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "Redis does not answer"})
-		return
+		return errors.New("Redis does not answer")
 	}
-	httpserve.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// collectors are the order counters for /metrics, by outcome; the label
+// values are fixed, never an order's own.
+func (s *service) collectors() []prometheus.Collector {
+	counter := func(name, help string, v *atomic.Int64, labels prometheus.Labels) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: labels},
+			func() float64 { return float64(v.Load()) })
+	}
+	const rejected = "Orders refused with a 4xx, by reason; nothing published."
+	const failed = "Valid orders that Redis failed, by reason: not_published (503) or outcome_unknown (504)."
+	return []prometheus.Collector{
+		counter("orders_accepted_total", "Orders published to the stream (201).", &s.accepted, nil),
+		counter("orders_replayed_total", "Retries with a known Idempotency-Key, answered without a new entry.", &s.replayed, nil),
+		counter("orders_rejected_total", rejected, &s.rejected, prometheus.Labels{"reason": "invalid"}),
+		counter("orders_rejected_total", rejected, &s.keyReused, prometheus.Labels{"reason": "idempotency_key_reused"}),
+		counter("orders_failed_total", failed, &s.failed, prometheus.Labels{"reason": "not_published"}),
+		counter("orders_failed_total", failed, &s.unknown, prometheus.Labels{"reason": "outcome_unknown"}),
+	}
 }
 
 // stats is the body of GET /stats. The counters start at 0 with the process.
@@ -286,7 +316,7 @@ func (s *service) handleStats(w http.ResponseWriter, r *http.Request) {
 	st := stats{
 		Accepted:     s.accepted.Load(),
 		Replayed:     s.replayed.Load(),
-		Rejected:     s.rejected.Load(),
+		Rejected:     s.rejected.Load() + s.keyReused.Load(),
 		Failed:       s.failed.Load(),
 		Unknown:      s.unknown.Load(),
 		Stream:       events.OrderStream,

@@ -63,8 +63,8 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	if n := strings.Count(ts.out.String(), "Order created."); n != 2 {
 		t.Errorf("stdout %q: want 2 Order created lines", ts.out)
 	}
-	if a, r, j := ts.accepted.Load(), ts.replayed.Load(), ts.rejected.Load(); a != 2 || r != 2 || j != 1 {
-		t.Errorf("accepted %d, replayed %d, rejected %d; want 2, 2, 1", a, r, j)
+	if a, r, j := ts.accepted.Load(), ts.replayed.Load(), ts.keyReused.Load(); a != 2 || r != 2 || j != 1 {
+		t.Errorf("accepted %d, replayed %d, key reused %d; want 2, 2, 1", a, r, j)
 	}
 	// The key's record shares the stream's hash slot, and expires.
 	ttl, err := ts.client.TTL(context.Background(), "{order-events}:idem:order-42").Result()

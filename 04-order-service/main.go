@@ -24,6 +24,7 @@ import (
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
@@ -41,8 +42,10 @@ const help = `Stage 04: the order service. It publishes every order to the strea
 Endpoints:
   GET  /order?userId=&productId=&price=  the tutorial's form: answers "ok"
   POST /orders  {"userId","productId","price"}  answers 201 {"orderId","entryId"}
-  GET  /healthz  200 when Redis answers, 503 when not
   GET  /stats    orders accepted, replayed, rejected, failed and unknown, and the stream's length
+  GET  /metrics  the same and more, for Prometheus
+  GET  /livez    200 while the process works (it does not look at Redis)
+  GET  /readyz   200 when Redis answers, 503 when not or once stopping; /healthz is the same
 
 A price is a decimal number greater than 0 with at most two decimals, such as
 5000 or 12.50. In JSON it may be a string ("12.50") or a number (12.50).
@@ -55,12 +58,16 @@ its order differs), for IDEMPOTENCY_KEY_TTL after the first.
 
 Environment:
   REDIS_URL            the Redis server (default ` + redisconn.DefaultAddr + `)
+  HOST                 the address to listen on (default: all interfaces)
   PORT                 the HTTP port (default ` + defaultPort + `)
+  SHUTDOWN_DELAY       on SIGTERM, answer 503 on /readyz and go on serving this long
+                       before stopping, a Go duration (default 0; 5s in Kubernetes)
   ORDER_STREAM_MAXLEN  keep about this many entries in ` + events.OrderStream + ` (default 1000000);
                        a consumer that is down longer than that many orders loses the oldest
   IDEMPOTENCY_KEY_TTL  how long Redis keeps an Idempotency-Key, a Go duration such as
                        1h (default 24h, at least 1s)
-  READY_FILE           once listening, write "<pid> <address>" to this file`
+  READY_FILE           once listening, write "<pid> <address>" to this file
+` + cli.LogHelp
 
 func main() { cli.Main("order-service", run) }
 
@@ -100,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()
 	svc := newService(publishing, client, cfg, stdout, log)
-	srv := httpserve.New(":"+cfg.port, routes(svc))
+	srv := httpserve.New(net.JoinHostPort(cfg.host, cfg.port), routes(svc))
 
 	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE
 	ready := func(addr net.Addr) {
@@ -110,12 +117,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			writeReady(addr)
 		}
 	}
-	// Serve returns after SIGINT or SIGTERM, once requests in flight are done.
-	if err := httpserve.Serve(ctx, srv, log, ready); err != nil {
+	// After SIGTERM, /readyz answers 503 at once, and the server stops
+	// SHUTDOWN_DELAY later, so that Kubernetes stops sending orders first.
+	context.AfterFunc(ctx, func() {
+		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", cfg.shutdownDelay)
+	})
+	serving, stopServing := svc.probes.Drain(ctx, cfg.shutdownDelay)
+	defer stopServing()
+	// Serve returns once serving ends, and requests in flight are done.
+	if err := httpserve.Serve(serving, srv, log, ready); err != nil {
 		return err
 	}
 	log.Info("order-service stopped", "accepted", svc.accepted.Load(), "replayed", svc.replayed.Load(),
-		"rejected", svc.rejected.Load(), "failed", svc.failed.Load(), "unknown", svc.unknown.Load())
+		"rejected", svc.rejected.Load()+svc.keyReused.Load(), "failed", svc.failed.Load(), "unknown", svc.unknown.Load())
 	return nil
 }
 
@@ -127,9 +141,10 @@ func routes(s *service) http.Handler {
 	// A GET pattern also takes HEAD, which must not place an order.
 	mux.HandleFunc("HEAD /order", methodNotAllowed("GET"))
 	mux.HandleFunc("POST /orders", s.handleOrderJSON)
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.probes.Handle(mux) // GET /livez, /readyz and /healthz
+	mux.Handle("GET /metrics", metrics.Handler(s.registry))
 	mux.HandleFunc("GET /stats", s.handleStats)
-	return mux
+	return metrics.InstrumentHTTP(s.registry, mux)
 }
 
 // methodNotAllowed answers 405, as ServeMux does for a method no pattern has.
@@ -142,14 +157,21 @@ func methodNotAllowed(allow string) http.HandlerFunc {
 
 // config is the service's configuration, from the environment.
 type config struct {
+	host           string
 	port           string
+	shutdownDelay  time.Duration
 	maxLen         int64
 	idempotencyTTL time.Duration
 }
 
-// readConfig reads PORT, ORDER_STREAM_MAXLEN and IDEMPOTENCY_KEY_TTL.
+// readConfig reads HOST, PORT, SHUTDOWN_DELAY, ORDER_STREAM_MAXLEN and
+// IDEMPOTENCY_KEY_TTL.
 func readConfig(getenv func(string) string) (cfg config, err error) {
+	cfg.host = getenv("HOST")
 	if cfg.port, err = cli.Port(getenv, "PORT", defaultPort); err != nil {
+		return config{}, err
+	}
+	if cfg.shutdownDelay, err = cli.Duration(getenv, "SHUTDOWN_DELAY", 0, 0, 0); err != nil {
 		return config{}, err
 	}
 	if cfg.maxLen, err = cli.PositiveInt(getenv, "ORDER_STREAM_MAXLEN", defaultMaxLen); err != nil {

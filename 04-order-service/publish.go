@@ -79,7 +79,7 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 	}
 	switch failureOf(err).status {
 	case http.StatusConflict:
-		s.rejected.Add(1)
+		s.keyReused.Add(1)
 	case http.StatusGatewayTimeout:
 		s.unknown.Add(1)
 		s.log.Error("order outcome unknown", "orderId", order.OrderID, "err", err)
