@@ -279,3 +279,48 @@ func TestHandlerFailuresCountDeliveries(t *testing.T) {
 		t.Errorf("dead letter = %v", dead)
 	}
 }
+
+// While one instance waits out a fault of Redis with a batch in hand, it
+// keeps the batch (XCLAIM JUSTID): another instance's XAUTOCLAIM does not
+// take it over, which would count a delivery each time (MaxDeliveries 1: one
+// would dead-letter it).
+func TestBatchInHandIsKeptDuringAFault(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "1")
+	var mu sync.Mutex
+	failures, healed := 0, false
+	waiting := &recorder{fail: func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if healed {
+			return nil
+		}
+		failures++
+		return io.ErrUnexpectedEOF
+	}}
+	failed := func(n int) func() bool {
+		return func() bool { mu.Lock(); defer mu.Unlock(); return failures >= n }
+	}
+	tune := func(cfg *consumer.Config) { cfg.MaxDeliveries = 1; cfg.ClaimMinIdle = time.Second }
+	a, _ := run(t, rdb, "a", waiting, tune)
+	waitUntil(t, "a holds the entry and fails", failed(1))
+
+	other := &recorder{}
+	b, _ := run(t, rdb, "b", other, tune)
+	// Long enough for the entry to sit idle past ClaimMinIdle twice over,
+	// were it not kept: a's backoff is at most ClaimMinIdle/2.
+	waitUntil(t, "a has failed for a while", failed(8))
+	mu.Lock()
+	healed = true
+	mu.Unlock()
+	waitUntil(t, "the entry is done", func() bool {
+		return a.Stats().Processed+b.Stats().DeadLettered+b.Stats().Processed == 1 &&
+			pendingCount(t, rdb, stream, group) == 0
+	})
+	if n := rdb.XLen(context.Background(), dlq).Val(); n != 0 {
+		t.Errorf("%d dead letters, want none: the batch in hand was taken over", n)
+	}
+	if ids := other.ids(); len(ids) != 0 {
+		t.Errorf("b handled %v; the entry was a's, kept during the fault", ids)
+	}
+}

@@ -44,6 +44,25 @@ func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
 			return false
 		}
 		c.wait(ctx, err)
+		c.keep(ctx, b.messages)
+	}
+}
+
+// keep claims the batch in hand again for this consumer while it waits out a
+// fault of Redis. XCLAIM with JUSTID resets the entries' idle time and counts
+// no delivery; without it, another instance's XAUTOCLAIM would take them
+// over after ClaimMinIdle, counting one each time. (A full Redis still
+// serves XAUTOCLAIM and XCLAIM.) wait's backoff stays under ClaimMinIdle/2.
+func (c *Consumer) keep(ctx context.Context, messages []redis.XMessage) {
+	ids := make([]string, len(messages))
+	for i, m := range messages {
+		ids[i] = m.ID
+	}
+	err := c.rdb.XClaimJustID(context.WithoutCancel(ctx), &redis.XClaimArgs{
+		Stream: c.cfg.Stream, Group: c.cfg.Group, Consumer: c.cfg.Consumer, Messages: ids,
+	}).Err()
+	if err != nil {
+		c.cfg.Log.Debug("could not keep the batch in hand", "err", err)
 	}
 }
 

@@ -53,17 +53,17 @@ func (c *Consumer) fail(ctx context.Context, err error) {
 	c.wait(ctx, err)
 }
 
-// wait backs off after a failure, up to 2s between tries, and logs the
-// outage once rather than on every try.
+// wait backs off after a failure, up to 2s between tries (and less than
+// ClaimMinIdle/2, for keep), and logs the outage once rather than on every try.
 func (c *Consumer) wait(ctx context.Context, err error) {
 	o := &c.outage
 	o.Lock()
 	if o.since.IsZero() {
 		o.since = time.Now()
-		o.backoff = 100 * time.Millisecond
+		o.backoff = min(100*time.Millisecond, c.cfg.ClaimMinIdle/2)
 		c.cfg.Log.Warn("Redis is unavailable or a batch failed; retrying with backoff", "err", err)
 	} else {
-		o.backoff = min(2*o.backoff, 2*time.Second)
+		o.backoff = min(2*o.backoff, 2*time.Second, c.cfg.ClaimMinIdle/2)
 	}
 	o.problem = "cannot process " + c.cfg.Stream + ": " + plainWords(err)
 	backoff := o.backoff
