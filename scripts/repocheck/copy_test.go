@@ -22,6 +22,11 @@ const root = "../.."
 // workspace's own run already ran them); otherwise it runs them, because a
 // test that reads a file outside its stage passes in the repository and
 // fails in a copy.
+//
+// The stages run one after another: each stage's own scripts already run in
+// parallel, and six suites at once beside the workspace's own tests raced
+// for free ports (a port picked free is taken by the time a service binds
+// it). -trimpath lets every copy share the build cache, whatever its folder.
 func TestStageCopiesAlone(t *testing.T) {
 	stages, err := filepath.Glob(filepath.Join(root, "0[1-9]-*"))
 	if err != nil || len(stages) == 0 {
@@ -30,7 +35,6 @@ func TestStageCopiesAlone(t *testing.T) {
 	for _, stage := range stages {
 		name := filepath.Base(stage)
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			dir := t.TempDir()
 			copyDir(t, filepath.Join(root, "kit"), filepath.Join(dir, "kit"))
 			copyDir(t, stage, filepath.Join(dir, name))
