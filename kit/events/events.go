@@ -20,9 +20,11 @@ const (
 
 	PaymentGroup      = "payment-service-group"
 	NotificationGroup = "notification-service-group"
-
-	DefaultConsumer = "instance-1"
 )
+
+// A consumer's name is not in the tutorial's contract (its services are all
+// instance-1). Ours default to the host name and HTTP port, stable for one
+// host and distinct between hosts: see consumer.DefaultName.
 
 // DeadLetterStream names the stream where a group's poison events go:
 // order-events:dlq:payment-service-group, for example. One per stream and
