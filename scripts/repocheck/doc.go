@@ -6,6 +6,9 @@
 //     go.mod and go.sum).
 //   - links_test.go: every relative link in every Markdown file points at a
 //     file that exists.
+//   - layout_test.go: the README's Layout lists every package folder.
+//   - pairs_test.go: every Markdown page has a Korean twin (*.ko.md) with the
+//     same headings and the same code blocks, comments apart.
 //
 // It has no code of its own.
 package repocheck
