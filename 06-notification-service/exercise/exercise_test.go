@@ -105,50 +105,84 @@ func TestNotify(t *testing.T) {
 	order("o-1")
 	payment("o-1", "p-1")
 
-	// instance-1 crashes after sending its first notification, before the XACK.
-	c := env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error { return Notify(ctx, rdb, "instance-1", p.send) },
+	// 1. instance-1 dies as it sends the mail for o-1: the provider never
+	// gets it. Whatever was written to Redis before stays there.
+	var first *ex.Consumer
+	started := make(chan struct{})
+	first = env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error {
+		<-started // first is set
+		return Notify(ctx, rdb, "instance-1", func(n Notification) error {
+			if n.Kind == "mail" && n.OrderID == "o-1" {
+				first.Crash()
+				return ex.ErrCrashed
+			}
+			return p.send(n)
+		})
+	})
+	close(started)
+	first.WaitCrash(lang.Pick("instance-1 reads o-1's order and sends its mail", "instance-1 이 o-1 의 주문을 읽고 메일을 보냄"))
+	afterSendCrash := p.String()
+
+	// 2. It starts again, and crashes after its first notification, before the XACK.
+	second := env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error { return Notify(ctx, rdb, "instance-1", p.send) },
 		ex.CrashBefore(func(cmd redis.Cmder) bool { return cmd.Name() == "xack" }))
-	c.WaitCrash(lang.Pick("instance-1 reads o-1's order and payment and sends a notification", "instance-1 이 o-1 의 주문과 결제를 읽고 알림을 보냄"))
-	afterCrash := p.String()
-	again := env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error { return Notify(ctx, rdb, "instance-1", p.send) })
-	again.WaitIdle()
-	// The same payment published twice, as 05's PayThenAck did; and a new order.
+	second.WaitCrash(lang.Pick("instance-1, started again, reads its pending entries and sends a notification", "다시 시작한 instance-1 이 대기 항목을 읽고 알림을 보냄"))
+	afterAckCrash := p.String()
+
+	// 3. It starts again and handles what it still holds; then the same
+	// payment is published twice, as 05's PayThenAck did, and a new order comes.
+	third := env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error { return Notify(ctx, rdb, "instance-1", p.send) })
+	third.WaitIdle()
+	p.mu.Lock()
+	sentAgain := false // a redelivered entry sent a second time
+	for _, n := range p.sent {
+		sentAgain = sentAgain || n > 1
+	}
+	p.mu.Unlock()
 	payment("o-1", "p-2")
 	order("o-2")
-	again.WaitIdle()
-	again.Stop()
+	third.WaitIdle()
+	third.Stop()
 
 	want := map[string]int{"mail o-1": 1, "sms o-1": 1, "mail o-2": 1}
 	pendingOrders, pendingPayments := ex.PendingCount(t, own, orders, group), ex.PendingCount(t, own, payments, group)
 	story := lang.Pick(
-		fmt.Sprintf("instance-1 crashed after its first notification, before its XACK. Sent by then:\n%s\ninstance-1 started again; then the payment of o-1 was published a second time, and order o-2 came. Sent in all:\n%s\npending: order-events %d, payment-events %d",
-			afterCrash, p, pendingOrders, pendingPayments),
-		fmt.Sprintf("instance-1 이 첫 알림을 보낸 뒤 XACK 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, o-1 의 결제가 한 번 더 발행되고 주문 o-2 가 왔습니다. 모두 보낸 것:\n%s\n대기: order-events %d, payment-events %d",
-			afterCrash, p, pendingOrders, pendingPayments))
+		fmt.Sprintf("instance-1 crashed as it sent the mail for o-1, before the provider got it. Sent by then:\n%s\ninstance-1 started again, and crashed after its first notification, before its XACK. Sent by then:\n%s\ninstance-1 started again; then the payment of o-1 was published a second time, and order o-2 came. Sent in all:\n%s\npending: order-events %d, payment-events %d",
+			afterSendCrash, afterAckCrash, p, pendingOrders, pendingPayments),
+		fmt.Sprintf("instance-1 이 o-1 의 메일을 보내다가, 대행사가 받기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, 첫 알림을 보낸 뒤 XACK 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, o-1 의 결제가 한 번 더 발행되고 주문 o-2 가 왔습니다. 모두 보낸 것:\n%s\n대기: order-events %d, payment-events %d",
+			afterSendCrash, afterAckCrash, p, pendingOrders, pendingPayments))
 	p.mu.Lock()
 	got := fmt.Sprint(p.sent)
+	mailO1, smsO1 := p.sent["mail o-1"], p.sent["sms o-1"]
+	lost := p.sent["mail o-1"] == 0 || p.sent["sms o-1"] == 0 || p.sent["mail o-2"] == 0
 	p.mu.Unlock()
 	if got == fmt.Sprint(want) && pendingOrders == 0 && pendingPayments == 0 {
 		return
 	}
+	// A key left for the mail of o-1 that was never sent: a claim written before sending.
+	claims, err := own.Keys(ctx, "*mail*o-1*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
 	hint := lang.Pick("for each order entry send a mail, for each payment entry an SMS, reading both streams in one XREADGROUP",
 		"주문 항목마다 메일, 결제 항목마다 SMS 를 보내세요. 두 stream 을 XREADGROUP 하나로 읽으세요")
-	p.mu.Lock()
 	switch {
-	case p.sent["mail o-1"] > 1 || (p.sent["sms o-1"] > 1 && strings.Contains(afterCrash, "sms") && !strings.Contains(afterCrash, "mail")):
-		hint = lang.Pick("the entry delivered again after the crash was sent again: before sending, claim a key per notification with SET NX, notification:<kind>:<orderId>, and send only when it was new",
-			"충돌 뒤 다시 전달된 항목이 또 보내졌습니다: 보내기 전에 알림마다 SET NX 로 notification:<kind>:<orderId> 키를 잡고, 새로 잡혔을 때만 보내세요")
-	case p.sent["sms o-1"] > 1:
+	case mailO1 == 0 && len(claims) > 0:
+		hint = lang.Pick("the mail for o-1 was never sent: you claimed it, crashed before sending, and the redelivery found your claim. Record a notification as sent after sending it (at least once: a rare duplicate beats a lost mail)",
+			"o-1 의 메일은 끝내 보내지지 않았습니다: 먼저 키를 잡고, 보내기 전에 죽었고, 다시 전달된 항목은 그 키를 보고 건너뛰었습니다. 알림은 보낸 뒤에 sent 로 기록하세요 (적어도 한 번: 드문 중복이 잃어버린 메일보다 낫습니다)")
+	case sentAgain:
+		hint = lang.Pick("the entry delivered again after the crash was sent again: after sending, SET notification:<kind>:<orderId> to \"sent\", and skip a notification whose key says sent",
+			"충돌 뒤 다시 전달된 항목이 또 보내졌습니다: 보낸 뒤에 notification:<kind>:<orderId> 를 \"sent\" 로 SET 하고, 키가 sent 인 알림은 건너뛰세요")
+	case smsO1 > 1:
 		hint = lang.Pick("the payment published twice came as two entries, and both were sent: the key must name the notification, not the entry: notification:sms:<orderId>",
 			"두 번 발행된 결제는 항목 두 개로 왔고 둘 다 보내졌습니다: 키는 항목이 아니라 알림을 가리켜야 합니다: notification:sms:<orderId>")
 	case pendingOrders+pendingPayments > 0:
 		hint = lang.Pick("entries are left pending: XACK each entry on its own stream once handled, and on start read your own pending entries (ID 0) first",
 			"대기 항목이 남았습니다: 처리한 항목은 자기 stream 에 XACK 하고, 시작할 때 먼저 자기 대기 항목 (ID 0) 을 읽으세요")
-	case p.sent["mail o-1"] == 0 || p.sent["sms o-1"] == 0 || p.sent["mail o-2"] == 0:
+	case lost:
 		hint = lang.Pick("a notification was lost: ack only after sending, and on start read your own pending entries (ID 0) first",
 			"알림 하나를 잃었습니다: 보낸 뒤에만 XACK 하고, 시작할 때 먼저 자기 대기 항목 (ID 0) 을 읽으세요")
 	}
-	p.mu.Unlock()
 	ex.Fatal(t, ex.Report{
 		Want: lang.Pick("one mail for o-1, one SMS for o-1, one mail for o-2; nothing pending", "o-1 메일 하나, o-1 SMS 하나, o-2 메일 하나; 대기 없음"),
 		Got:  story,

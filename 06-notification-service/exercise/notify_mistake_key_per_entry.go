@@ -1,6 +1,6 @@
 //go:build mistake_notify && key_per_entry
 
-// Mistake: the SET NX key names the entry ("notification:<stream>:<ID>"). A
+// Mistake: the "sent" key names the entry ("notification:<stream>:<ID>"). A
 // redelivered entry is caught, but the same payment published twice comes as
 // two entries, and the user gets two SMS.
 // Caught by: "the key must name the notification, not the entry"
@@ -35,14 +35,18 @@ func Notify(ctx context.Context, rdb *redis.Client, consumer string, send func(N
 		for _, s := range streams {
 			for _, msg := range s.Messages {
 				read++
-				fresh, err := rdb.SetNX(ctx, "notification:"+s.Stream+":"+msg.ID, "sent", sentTTL).Result()
-				if err != nil {
+				key := "notification:" + s.Stream + ":" + msg.ID
+				state, err := rdb.Get(ctx, key).Result()
+				if err != nil && !errors.Is(err, redis.Nil) {
 					continue
 				}
-				if fresh {
+				if state != "sent" {
 					orderID, _ := msg.Values["orderId"].(string)
 					userID, _ := msg.Values["userId"].(string)
 					if send(Notification{Kind: kinds[s.Stream], OrderID: orderID, UserID: userID}) != nil {
+						continue
+					}
+					if rdb.Set(ctx, key, "sent", sentTTL).Err() != nil {
 						continue
 					}
 				}

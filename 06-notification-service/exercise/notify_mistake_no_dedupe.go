@@ -2,7 +2,7 @@
 
 // Mistake: send, then ack, and nothing to remember what was sent. An entry
 // delivered again after a crash before the ack is sent again.
-// Caught by: "claim a key per notification with SET NX"
+// Caught by: "the entry delivered again after the crash was sent again"
 
 package exercise
 

@@ -48,19 +48,23 @@ func Notify(ctx context.Context, rdb *redis.Client, consumer string, send func(N
 	return nil
 }
 
-// notifyOnce sends the entry's notification unless its key says it was sent.
+// notifyOnce sends the entry's notification unless its key says it was sent,
+// and records it as sent only after sending: a crash in between sends it
+// again (a rare duplicate) rather than never (a lost mail).
 func notifyOnce(ctx context.Context, rdb *redis.Client, kind string, msg redis.XMessage, send func(Notification) error) error {
 	n := Notification{Kind: kind}
 	n.OrderID, _ = msg.Values["orderId"].(string)
 	n.UserID, _ = msg.Values["userId"].(string)
 	key := "notification:" + kind + ":" + n.OrderID
-	fresh, err := rdb.SetNX(ctx, key, "sent", sentTTL).Result()
-	if err != nil || !fresh {
-		return err // a Redis error, or a duplicate: nil, so it is acked unsent
-	}
-	if err := send(n); err != nil {
-		rdb.Del(ctx, key) // not sent: let the retry claim it again
+	state, err := rdb.Get(ctx, key).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return err
 	}
-	return nil
+	if state == "sent" {
+		return nil // a duplicate: acked unsent
+	}
+	if err := send(n); err != nil {
+		return err
+	}
+	return rdb.Set(ctx, key, "sent", sentTTL).Err()
 }
