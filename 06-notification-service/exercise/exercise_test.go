@@ -123,7 +123,8 @@ func TestNotify(t *testing.T) {
 	first.WaitCrash(lang.Pick("instance-1 reads o-1's order and sends its mail", "instance-1 이 o-1 의 주문을 읽고 메일을 보냄"))
 	afterSendCrash := p.String()
 
-	// 2. It starts again, and crashes after its first notification, before the XACK.
+	// 2. It starts again, and crashes just before its first XACK: after a
+	// completed send, the entry will be delivered again.
 	second := env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error { return Notify(ctx, rdb, "instance-1", p.send) },
 		ex.CrashBefore(func(cmd redis.Cmder) bool { return cmd.Name() == "xack" }))
 	second.WaitCrash(lang.Pick("instance-1, started again, reads its pending entries and sends a notification", "다시 시작한 instance-1 이 대기 항목을 읽고 알림을 보냄"))
@@ -147,9 +148,9 @@ func TestNotify(t *testing.T) {
 	want := map[string]int{"mail o-1": 1, "sms o-1": 1, "mail o-2": 1}
 	pendingOrders, pendingPayments := ex.PendingCount(t, own, orders, group), ex.PendingCount(t, own, payments, group)
 	story := lang.Pick(
-		fmt.Sprintf("instance-1 crashed as it sent the mail for o-1, before the provider got it. Sent by then:\n%s\ninstance-1 started again, and crashed after its first notification, before its XACK. Sent by then:\n%s\ninstance-1 started again; then the payment of o-1 was published a second time, and order o-2 came. Sent in all:\n%s\npending: order-events %d, payment-events %d",
+		fmt.Sprintf("instance-1 crashed as it sent the mail for o-1, before the provider got it. Sent by then:\n%s\ninstance-1 started again, and crashed just before its first XACK. Sent by then:\n%s\ninstance-1 started again; then the payment of o-1 was published a second time, and order o-2 came. Sent in all:\n%s\npending: order-events %d, payment-events %d",
 			afterSendCrash, afterAckCrash, p, pendingOrders, pendingPayments),
-		fmt.Sprintf("instance-1 이 o-1 의 메일을 보내다가, 대행사가 받기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, 첫 알림을 보낸 뒤 XACK 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, o-1 의 결제가 한 번 더 발행되고 주문 o-2 가 왔습니다. 모두 보낸 것:\n%s\n대기: order-events %d, payment-events %d",
+		fmt.Sprintf("instance-1 이 o-1 의 메일을 보내다가, 대행사가 받기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, 첫 XACK 바로 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1 이 다시 시작했고, o-1 의 결제가 한 번 더 발행되고 주문 o-2 가 왔습니다. 모두 보낸 것:\n%s\n대기: order-events %d, payment-events %d",
 			afterSendCrash, afterAckCrash, p, pendingOrders, pendingPayments))
 	p.mu.Lock()
 	got := fmt.Sprint(p.sent)
