@@ -14,7 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
-	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/rediscli"
 	"github.com/streams-workshop/kit/redisconn"
 )
@@ -108,8 +107,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 // run reads the flags, connects, and prints every command and reply of the
 // lesson.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("01-xadd-xrange", "go run ./01-xadd-xrange [-lang ko]", lang.Pick(help, helpKO), stderr)
-	lang.Flag(flags)
+	flags := cli.FlagsInTwoLanguages("01-xadd-xrange", "go run ./01-xadd-xrange [-lang ko]", help, helpKO, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

@@ -25,7 +25,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
-	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/rediscli"
 	"github.com/streams-workshop/kit/redisconn"
 )
@@ -195,9 +194,7 @@ func listenFor(ctx context.Context, client redis.UniversalClient, n int, stdout 
 
 // run reads the command line and runs the lesson, listen or publish.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("02-xread-block", "go run ./02-xread-block [-lang ko] [listen [-n N] | publish [FIELD VALUE]...]",
-		lang.Pick(help, helpKO), stderr)
-	lang.Flag(flags)
+	flags := cli.FlagsInTwoLanguages("02-xread-block", "go run ./02-xread-block [-lang ko] [listen [-n N] | publish [FIELD VALUE]...]", help, helpKO, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

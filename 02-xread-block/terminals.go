@@ -25,9 +25,8 @@ const pollBlock = 2 * time.Second
 
 // listen prints each new entry of the stream as it arrives.
 func listen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("listen", "go run ./02-xread-block listen [-n N] [-lang ko]", lang.Pick(listenHelp, listenHelpKO), stderr)
+	flags := cli.FlagsInTwoLanguages("listen", "go run ./02-xread-block listen [-n N] [-lang ko]", listenHelp, listenHelpKO, stderr)
 	n := flags.Int("n", 0, "stop after `N` entries (0: run until Ctrl-C)")
-	lang.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -89,8 +88,7 @@ func listen(ctx context.Context, args []string, getenv func(string) string, stdo
 
 // publish adds one entry, with the fields and values given as arguments.
 func publish(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("publish", "go run ./02-xread-block publish [-lang ko] [FIELD VALUE]...", lang.Pick(publishHelp, publishHelpKO), stderr)
-	lang.Flag(flags)
+	flags := cli.FlagsInTwoLanguages("publish", "go run ./02-xread-block publish [-lang ko] [FIELD VALUE]...", publishHelp, publishHelpKO, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
-	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/rediscli"
 	"github.com/streams-workshop/kit/redisconn"
 )
@@ -186,8 +185,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, stdout io.Writer)
 // run reads the flags, connects, and prints every command and reply of the
 // lesson.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("03-consumer-groups", "go run ./03-consumer-groups [-lang ko]", lang.Pick(help, helpKO), stderr)
-	lang.Flag(flags)
+	flags := cli.FlagsInTwoLanguages("03-consumer-groups", "go run ./03-consumer-groups [-lang ko]", help, helpKO, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

@@ -14,7 +14,9 @@ import (
 	"syscall"
 
 	"github.com/fatih/color"
+
 	"github.com/mattn/go-isatty"
+	"github.com/streams-workshop/kit/lang"
 )
 
 // RunFunc is a program's body: its arguments, environment and output streams.
@@ -46,10 +48,23 @@ var ErrUsage = errors.New("usage")
 // instead of exiting, with usage text made of a synopsis, a description and
 // the flags.
 func Flags(name, synopsis, description string, stderr io.Writer) *flag.FlagSet {
+	return flagSet(name, synopsis, func() string { return description }, stderr)
+}
+
+// FlagsInTwoLanguages is Flags for a program that speaks English and Korean:
+// it adds -lang, and picks the description when the usage is printed, so
+// that `-lang ko -h` shows the Korean one.
+func FlagsInTwoLanguages(name, synopsis, english, korean string, stderr io.Writer) *flag.FlagSet {
+	flags := flagSet(name, synopsis, func() string { return lang.Pick(english, korean) }, stderr)
+	lang.Flag(flags)
+	return flags
+}
+
+func flagSet(name, synopsis string, description func() string, stderr io.Writer) *flag.FlagSet {
 	flags := flag.NewFlagSet(name, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s\n\n%s\n", synopsis, description)
+		fmt.Fprintf(stderr, "Usage: %s\n\n%s\n", synopsis, description())
 		hasFlags := false
 		flags.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
