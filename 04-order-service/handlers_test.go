@@ -35,15 +35,7 @@ type testService struct {
 
 func newTestService(t *testing.T) *testService {
 	t.Helper()
-	mode, err := testkit.Mode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := testkit.Start(mode, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv := testkit.StartT(t)
 	ts := newServiceAt(t, srv.Addr())
 	ts.client = srv.Client()
 	t.Cleanup(func() { ts.client.Close() })

@@ -127,14 +127,7 @@ func TestBadIdempotencyKeyIsRefused(t *testing.T) {
 // Redis down: nothing can be sent, so the answer is a certain 503 with
 // Retry-After, with or without a key.
 func TestRedisDownGives503WithRetryAfter(t *testing.T) {
-	mode, err := testkit.Mode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := testkit.Start(mode, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := testkit.StartT(t)
 	ts := newServiceAt(t, srv.Addr())
 	srv.Stop()
 	for _, key := range []string{"", "k1"} {

@@ -158,20 +158,15 @@ func ParseOrder(entryID string, values map[string]any) (Order, error) {
 // ParsePayment decodes and checks a payment-events entry: the order's fields
 // as ParseOrder checks them, and a paymentProcessId of digits.
 func ParsePayment(entryID string, values map[string]any) (Payment, error) {
+	o, err := ParseOrder(entryID, values)
 	p := Payment{
-		OrderID:          str(values, "orderId"),
-		UserID:           str(values, "userId"),
-		ProductID:        str(values, "productId"),
-		Price:            str(values, "price"),
+		OrderID:          o.OrderID,
+		UserID:           o.UserID,
+		ProductID:        o.ProductID,
+		Price:            o.Price,
 		PaymentProcessID: str(values, "paymentProcessId"),
 	}
-	if p.OrderID == "" {
-		p.OrderID = entryID
-	}
-	if err := validateID("orderId", p.OrderID); err != nil {
-		return p, err
-	}
-	if err := ValidateOrder(p.UserID, p.ProductID, p.Price); err != nil {
+	if err != nil {
 		return p, err
 	}
 	switch id := p.PaymentProcessID; {

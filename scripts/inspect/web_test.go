@@ -20,15 +20,7 @@ import (
 // returns a client and where it is.
 func startRedis(t *testing.T) (*testkit.Server, redis.UniversalClient, redisconn.Target) {
 	t.Helper()
-	mode, err := testkit.Mode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := testkit.Start(mode, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv := testkit.StartT(t)
 	target, err := redisconn.Parse(srv.Addr())
 	if err != nil {
 		t.Fatal(err)

@@ -34,15 +34,7 @@ type Env struct {
 // testkit.Mode says), stopped when t ends.
 func Start(t testing.TB) *Env {
 	t.Helper()
-	mode, err := testkit.Mode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := testkit.Start(mode, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
+	srv := testkit.StartT(t)
 	return &Env{t: t, srv: srv}
 }
 
