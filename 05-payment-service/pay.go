@@ -21,8 +21,8 @@ import (
 // ack, or when another instance claims it from a slow one that then wakes up
 // and finishes. Each script below makes paying idempotent, so that no order is
 // ever paid twice. Each pays a whole batch in one call, because a call costs
-// far more than the work in it; each returns, for every order in turn, its new
-// paymentProcessId, or 0 when the order had been paid already.
+// far more than the work in it; each tells, for every order, its new
+// paymentProcessId, or that the order had been paid already.
 //
 // The paymentProcessId comes from INCR on a counter in Redis: unlike the
 // tutorial's in-memory counter, it does not restart at 0 and is shared by
@@ -156,17 +156,52 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) {
 	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
 	args := orderArgs(orders, p.maxLen, events.PaymentGroup)
-	return runPayment(ctx, p.rdb, payAndAckScript, keys, args, len(orders))
+	reply, err := payAndAckScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
+	if err != nil {
+		return nil, err
+	}
+	return numberInTurn(reply, len(orders))
 }
 
-// payOnceMarked runs paymarked.lua on a batch of orders.
+// numberInTurn reads payandack.lua's answer: the paymentProcessId before the
+// batch's first, then the positions (from 1) of the orders paid before. The
+// others got the next numbers in turn.
+func numberInTurn(reply []int64, orders int) ([]int64, error) {
+	if len(reply) == 0 || len(reply)-1 > orders {
+		return nil, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
+	}
+	ids := make([]int64, orders)
+	id, skipped := reply[0], reply[1:]
+	for i := range ids {
+		if len(skipped) > 0 && skipped[0] == int64(i+1) {
+			skipped = skipped[1:]
+			continue
+		}
+		id++
+		ids[i] = id
+	}
+	if len(skipped) > 0 {
+		return nil, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
+	}
+	return ids, nil
+}
+
+// payOnceMarked runs paymarked.lua on a batch of orders. It answers each
+// order's paymentProcessId, or 0 for an order paid before.
 func (p *payer) payOnceMarked(ctx context.Context, orders []order) ([]int64, error) {
 	keys := []string{events.PaymentStream, paymentIDCounter}
 	for _, o := range orders {
 		keys = append(keys, paidMarkerPrefix+o.OrderID)
 	}
 	args := orderArgs(orders, p.maxLen, int64(p.paidTTL/time.Second))
-	return runPayment(ctx, p.rdb, payMarkedScript, keys, args, len(orders))
+	ids, err := payMarkedScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != len(orders) {
+		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), len(orders))
+	}
+	return ids, nil
 }
 
 // orderArgs is the ARGV both scripts take: MAXLEN, one argument of the
@@ -178,20 +213,6 @@ func orderArgs(orders []order, maxLen int64, own any) []any {
 		args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
 	}
 	return args
-}
-
-// runPayment runs a payment script, and returns each order's
-// paymentProcessId, or 0 for an order paid before. Running a batch again is
-// safe: both scripts are idempotent.
-func runPayment(ctx context.Context, rdb redis.Scripter, script *redis.Script, keys []string, args []any, orders int) ([]int64, error) {
-	ids, err := script.Run(ctx, rdb, keys, args...).Int64Slice()
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) != orders {
-		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), orders)
-	}
-	return ids, nil
 }
 
 // collectors are the payment counters for /metrics.

@@ -6,7 +6,10 @@
 -- KEYS[1] payment-events, KEYS[2] the paymentProcessId counter, KEYS[3] order-events
 -- ARGV[1] MAXLEN of payment-events, ARGV[2] the group reading order-events,
 --         then 5 per order: entry ID, userId, productId, price, orderId
--- Returns each order's new paymentProcessId, or 0 for an order paid before.
+-- Returns the paymentProcessId before the first one it gives, then the
+-- position (1, 2, ...) of each order paid before, if any: the orders it pays
+-- get the next numbers in turn. One number per order cost Redis 3.5% more
+-- (callgrind, docs/performance.md): most batches are paid whole.
 
 -- checkfirst.lua came first: the keys hold the right types, and mayRun
 -- asks the ACL.
@@ -28,31 +31,29 @@ local payments, orders, group = KEYS[1], KEYS[3], ARGV[2]
 
 -- Ack each order: 1 if it was pending, 0 if someone else finished it. (One
 -- XACK of the whole batch would answer only how many were pending, not which.)
-local acked, count = {}, 0
+local acked, skipped = {}, {}
 for n = 1, (#argv - 2) / 5 do
   acked[n] = call('XACK', orders, group, argv[5 * n - 2])
-  count = count + acked[n]
+  if acked[n] == 0 then skipped[#skipped + 1] = n end
 end
+local count = #acked - #skipped
 if count == 0 then
-  return acked -- all zeros: every order had been paid before
+  return {0, unpack(skipped)} -- every order had been paid before
 end
 
 -- Number the orders acked with one INCRBY, and publish them. A number passed
 -- to redis.call becomes its decimal digits (exact below 2^53).
-local id = call('INCRBY', KEYS[2], count) - count
-local ids = {}
+local before = call('INCRBY', KEYS[2], count) - count
+local id = before
 for n = 1, #acked do
   if acked[n] == 1 then
     local i = 5 * n - 2
     id = id + 1
     call('XADD', payments, '*', 'userId', argv[i + 1], 'productId', argv[i + 2],
       'price', argv[i + 3], 'paymentProcessId', id, 'orderId', argv[i + 4])
-    ids[n] = id
-  else
-    ids[n] = 0
   end
 end
 -- Trim once per batch: the same bound as XADD MAXLEN ~ on every order, which
 -- cost a drain 5% more.
 call('XTRIM', payments, 'MAXLEN', '~', argv[1])
-return ids
+return {before, unpack(skipped)}

@@ -81,6 +81,8 @@ func validateID(name, value string) error {
 		return fmt.Errorf("%s is required", name)
 	case len(value) > MaxIDLength:
 		return fmt.Errorf("%s is longer than %d bytes", name, MaxIDLength)
+	case plainASCII(value, '!'):
+		return nil // the usual ID, checked without decoding runes
 	case !utf8.ValidString(value):
 		return fmt.Errorf("%s is not valid UTF-8", name)
 	}
@@ -184,6 +186,17 @@ func str(values map[string]any, key string) string {
 	return s
 }
 
+// plainASCII reports whether every byte of s is printable ASCII from lowest
+// (' ' or '!') to '~'. Such a string needs no rune decoding.
+func plainASCII(s string, lowest byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < lowest || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // MaxPrintLength bounds a field printed from a stream.
 const MaxPrintLength = 100
 
@@ -194,6 +207,9 @@ const MaxPrintLength = 100
 // MaxPrintLength bytes is cut, with "..." at the end. Print every field from
 // a stream through it: validated or not, it is untrusted.
 func Printable(s string) string {
+	if len(s) <= MaxPrintLength && plainASCII(s, ' ') && !strings.ContainsAny(s, "\"\\") {
+		return s // nothing to escape: the usual case, and a drain's hot path
+	}
 	cut := len(s) > MaxPrintLength
 	if cut {
 		s = s[:MaxPrintLength]

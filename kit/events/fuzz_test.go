@@ -126,6 +126,8 @@ func fieldMap(fields []string) map[string]any {
 func FuzzPrintable(f *testing.F) {
 	f.Add("o1\n[Payment consumed] forged")
 	f.Add("\x1b[31mred\u202e")
+	f.Add("o-1 \"quoted\" \\ back")
+	f.Add("0190f0e2-0000-7000-8000-000000000001")
 	f.Fuzz(func(t *testing.T, s string) {
 		p := Printable(s)
 		if len(p) > 4*MaxPrintLength+len("...") {
@@ -138,6 +140,25 @@ func FuzzPrintable(f *testing.F) {
 			if !unicode.IsGraphic(r) {
 				t.Fatalf("Printable(%q) = %q, with rune %U", s, p, r)
 			}
+		}
+		// The fast path for plain ASCII gives what quoting gives.
+		quoted := s
+		if len(quoted) > MaxPrintLength {
+			quoted = quoted[:MaxPrintLength]
+		}
+		quoted = strconv.QuoteToGraphic(quoted)
+		quoted = quoted[1 : len(quoted)-1]
+		if len(s) > MaxPrintLength {
+			quoted += "..."
+		}
+		if p != quoted {
+			t.Fatalf("Printable(%q) = %q, want %q", s, p, quoted)
+		}
+		// And validateID's fast path agrees with its rune by rune check.
+		valid := s != "" && len(s) <= MaxIDLength && utf8.ValidString(s) &&
+			!strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) })
+		if err := validateID("id", s); (err == nil) != valid {
+			t.Fatalf("validateID(%q) = %v, want valid=%v", s, err, valid)
 		}
 	})
 }
