@@ -29,6 +29,11 @@ const (
 	// defaultPaidTTL is how long a marker remembers a paid order: far longer
 	// than any redelivery takes.
 	defaultPaidTTL = 7 * 24 * time.Hour
+	// gcPercent is the garbage collector's target (GOGC). With Go's 100, a
+	// drain spent a quarter of the service's CPU collecting garbage; 400 cut
+	// its CPU per order by 31% (3.75 to 2.60 µs, and the drain went 20%
+	// faster), for a peak of 32 MB resident instead of 19 (docs/performance.md).
+	gcPercent = 400
 	// maxDelay keeps a pretended slow payment well within the time a batch
 	// may take (consumer.BatchTimeout), after which it is retried.
 	maxDelay = consumer.BatchTimeout / 2
@@ -49,7 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+
 			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default "+cli.FormatDuration(defaultPaidTTL)+")\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
-			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)", stderr)
+			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)\n"+
+			fmt.Sprintf("  GOGC            the Go garbage collector's target, in percent (default %d here)", gcPercent), stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -57,6 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	cli.GCPercent(getenv, gcPercent)
 	settings, err := consumer.SettingsFromEnv(getenv, defaultPort)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,4 +95,14 @@ func (l *Lines) Print(line string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	io.WriteString(l.w, line+"\n")
+}
+
+// GCPercent sets the garbage collector's target, as GOGC=percent would,
+// unless GOGC is set: the environment still decides. A service whose live
+// heap is small (a consumer holds a batch or two) collects garbage every few
+// MB at Go's default of 100, which can cost a quarter of its CPU.
+func GCPercent(getenv func(string) string, percent int) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(percent)
+	}
 }

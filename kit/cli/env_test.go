@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -88,4 +89,17 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+func TestGCPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	GCPercent(func(string) string { return "" }, 400)
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("GOGC unset: the target is %d, want 400", got)
+	}
+	GCPercent(env("GOGC", "50"), 400)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC=50 set: GCPercent changed the target to %d; the runtime's own reading of GOGC must stand", got)
+	}
 }
