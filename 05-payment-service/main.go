@@ -34,6 +34,11 @@ const (
 	// its CPU per order by 31% (3.75 to 2.60 µs, and the drain went 20%
 	// faster), for a peak of 32 MB resident instead of 19 (docs/performance.md).
 	gcPercent = 400
+	// defaultInFlight is how many batches are paid at once. With one, Redis
+	// waits for the service between a batch's script and the next; with two,
+	// the next script is on its way (consumer.Config.InFlight): the drain went
+	// FLIGHT_GAIN (docs/performance.md).
+	defaultInFlight = 2
 	// maxDelay keeps a pretended slow payment well within the time a batch
 	// may take (consumer.BatchTimeout), after which it is retried.
 	maxDelay = consumer.BatchTimeout / 2
@@ -55,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default "+cli.FormatDuration(defaultPaidTTL)+")\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
 			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)\n"+
+			fmt.Sprintf("  BATCHES_IN_FLIGHT  batches paid at once (default %d)\n", defaultInFlight)+
 			fmt.Sprintf("  GOGC            the Go garbage collector's target, in percent (default %d here)", gcPercent), stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
@@ -75,6 +81,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if p.delay, err = cli.Duration(getenv, "PAYMENT_DELAY", 0, 0, maxDelay); err != nil {
 		return err
 	}
+	inFlight, err := cli.PositiveInt(getenv, "BATCHES_IN_FLIGHT", defaultInFlight)
+	if err != nil {
+		return err
+	}
 	if p.paidTTL, err = cli.Duration(getenv, "PAID_TTL", defaultPaidTTL, time.Second, 0); err != nil {
 		return err
 	}
@@ -93,6 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	cfg := settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log)
 	cfg.HandlerAcks = p.dedupe == DedupeAck
+	cfg.InFlight = inFlight
 	orders, err := consumer.New(rdb, cfg)
 	if err != nil {
 		return err

@@ -85,7 +85,8 @@ func (r *Result) Reject(id, reason string) {
 
 // Handler processes a batch. When it returns an error (Redis is down, say)
 // nothing is acked and the batch is tried again, so a handler must be
-// idempotent.
+// idempotent. With Config.InFlight above 1 it may run for several batches at
+// once.
 type Handler func(ctx context.Context, batch []Message) (Result, error)
 
 // Config says what to read and how.
@@ -110,6 +111,12 @@ type Config struct {
 	DeadLetterStream string
 	// DeadLetterMaxLen bounds the dead-letter stream (MAXLEN ~; default 100000).
 	DeadLetterMaxLen int64
+	// InFlight is how many batches of new entries are processed at once
+	// (default 1). Above 1, the next batch is handled while the last one's
+	// Redis calls run, so that one Redis does not wait for this process
+	// between them; batches may then finish out of order. Redelivered
+	// entries, claims and shutdown wait for every batch in flight.
+	InFlight int64
 	// IdleDelete, when over 0, removes the group's consumers that have no
 	// pending entries and have been idle longer than this (see DefaultIdleDelete).
 	IdleDelete time.Duration
@@ -140,7 +147,8 @@ type Consumer struct {
 	heartbeat atomic.Int64 // when the loop last turned, in Unix ns: for /livez
 
 	outage   outage
-	lastSeen string // the greatest entry ID processed, where a lost group restarts
+	seenMu   sync.Mutex // batches in flight note what they processed at once
+	lastSeen string     // the greatest entry ID processed, where a lost group restarts
 }
 
 // Stats are a consumer's counters since it started.
@@ -162,6 +170,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	orDefault(&cfg.ClaimMinIdle, DefaultClaimMinIdle)
 	orDefault(&cfg.MaxDeliveries, DefaultMaxDeliveries)
 	orDefault(&cfg.DeadLetterMaxLen, DefaultDeadLetterMaxLen)
+	orDefault(&cfg.InFlight, 1)
 	if cfg.DeadLetterStream == "" {
 		cfg.DeadLetterStream = events.DeadLetterStream(cfg.Stream, cfg.Group)
 	}
@@ -197,24 +206,32 @@ func (c *Consumer) Run(ctx context.Context) error {
 	}
 	c.createGroup(ctx)
 	r := c.newReader()
+	f := c.newFlight()
 	claimAt := time.Now() // at once: a dead instance's entries need not wait
 	for ctx.Err() == nil {
 		c.beat()
+		if f.failed.Load() {
+			f.land(r) // a batch in flight failed: read the pending entries next
+		}
 		if time.Now().After(claimAt) {
-			// The batch read ahead is ours already, and would look idle to
-			// XAUTOCLAIM after a slow batch: finish it first.
+			// The batches in flight and the one read ahead are ours already,
+			// and would look idle to XAUTOCLAIM after a slow batch: finish
+			// them first.
+			f.land(r)
 			c.finishAhead(ctx, r)
 			c.claim(ctx, r)
 			claimAt = time.Now().Add(c.claimEvery())
 		}
 		b, err := r.next(ctx)
 		if err != nil {
+			f.land(r)
 			r.restart()
 			c.fail(ctx, err)
 			continue
 		}
-		c.handle(ctx, r, b)
+		f.launch(ctx, r, b)
 	}
+	f.land(r)
 	c.finishAhead(ctx, r) // entries read ahead are the batch in hand too
 	c.cfg.Log.Info("consumer stopped", "processed", c.processed.Load())
 	return nil
@@ -227,8 +244,8 @@ func (c *Consumer) finishAhead(ctx context.Context, r *reader) {
 		c.fail(ctx, err)
 		return
 	}
-	if len(b.messages) > 0 {
-		c.handle(ctx, r, b)
+	if len(b.messages) > 0 && !c.handle(ctx, b) {
+		r.restart()
 	}
 }
 

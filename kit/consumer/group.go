@@ -41,11 +41,14 @@ func (c *Consumer) createGroupAt(ctx context.Context, id string) error {
 // comes later (IDs follow the clock); if someone destroyed the group, the
 // stream's old entries are not processed all over again.
 func (c *Consumer) recreateGroup(ctx context.Context) error {
-	from := c.lastSeen
+	c.seenMu.Lock()
+	lastSeen := c.lastSeen
+	c.seenMu.Unlock()
+	from := lastSeen
 	if from == "" {
 		from = "0"
 	}
-	if c.lastSeen == "" {
+	if lastSeen == "" {
 		c.cfg.Log.Info("creating the group", "from", from)
 	} else {
 		c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
@@ -57,6 +60,8 @@ func isNoGroup(err error) bool { return redis.HasErrorPrefix(err, "NOGROUP") }
 
 // noteSeen remembers the greatest entry ID processed.
 func (c *Consumer) noteSeen(messages []redis.XMessage) {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
 	for _, m := range messages {
 		if c.lastSeen == "" || events.CompareIDs(c.lastSeen, m.ID) < 0 {
 			c.lastSeen = m.ID

@@ -13,14 +13,15 @@ import (
 )
 
 // handle processes a batch and deals with a failure. It reports whether the
-// batch is done.
+// batch is done; when it is not, its entries are pending, and the caller
+// restarts the reader from them (reader.restart).
 //
 // A fault of Redis (see redisFault) is not the entries' fault: handle waits
 // it out and tries the same batch again, however long it takes. Reading the
 // batch again instead would count a delivery toward the dead-letter stream
 // for each try. Any other failure leaves the batch pending for the "0" pass,
 // which counts one: an event that keeps failing ends as a dead letter.
-func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
+func (c *Consumer) handle(ctx context.Context, b batch) bool {
 	if len(b.messages) == 0 {
 		c.up() // a read went through and there was nothing to do
 		return true
@@ -39,8 +40,7 @@ func (c *Consumer) handle(ctx context.Context, r *reader, b batch) bool {
 		}
 		c.retried.Add(1)
 		if !redisFault(err) {
-			r.restart() // the batch is pending: the "0" pass reads it again
-			c.fail(ctx, err)
+			c.fail(ctx, err) // the batch is pending: the "0" pass reads it again
 			return false
 		}
 		c.wait(ctx, err)

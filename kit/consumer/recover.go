@@ -34,7 +34,8 @@ func (c *Consumer) claim(ctx context.Context, r *reader) {
 		if len(messages) > 0 {
 			c.claimed.Add(int64(len(messages)))
 			c.cfg.Log.Info("claimed idle entries", "count", len(messages), "first", messages[0].ID)
-			if !c.handle(ctx, r, batch{messages: messages, redelivered: true}) {
+			if !c.handle(ctx, batch{messages: messages, redelivered: true}) {
+				r.restart()
 				return
 			}
 		}
