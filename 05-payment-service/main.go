@@ -39,6 +39,8 @@ const (
 	// the next script is on its way (consumer.Config.InFlight): the drain went
 	// FLIGHT_GAIN (docs/performance.md).
 	defaultInFlight = 2
+	// maxInFlight bounds it: each batch in flight holds its entries in memory.
+	maxInFlight = 8
 	// maxDelay keeps a pretended slow payment well within the time a batch
 	// may take (consumer.BatchTimeout), after which it is retried.
 	maxDelay = consumer.BatchTimeout / 2
@@ -60,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default "+cli.FormatDuration(defaultPaidTTL)+")\n"+
 			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
 			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)\n"+
-			fmt.Sprintf("  BATCHES_IN_FLIGHT  batches paid at once (default %d)\n", defaultInFlight)+
+			fmt.Sprintf("  BATCHES_IN_FLIGHT  batches paid at once, 1 to %d (default %d)\n", maxInFlight, defaultInFlight)+
 			fmt.Sprintf("  GOGC            the Go garbage collector's target, in percent (default %d here)", gcPercent), stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
@@ -84,6 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	inFlight, err := cli.PositiveInt(getenv, "BATCHES_IN_FLIGHT", defaultInFlight)
 	if err != nil {
 		return err
+	}
+	if inFlight > maxInFlight {
+		return fmt.Errorf("BATCHES_IN_FLIGHT=%q: want at most %d", getenv("BATCHES_IN_FLIGHT"), maxInFlight)
 	}
 	if p.paidTTL, err = cli.Duration(getenv, "PAID_TTL", defaultPaidTTL, time.Second, 0); err != nil {
 		return err

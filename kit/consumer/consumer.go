@@ -22,6 +22,9 @@
 //   - The group is created with MKSTREAM (BUSYGROUP is fine) and created
 //     again after NOGROUP, as after a Redis restart without persistence.
 //     (group.go)
+//   - With Config.InFlight above 1, batches of new entries are handled at
+//     once, so that Redis need not wait for this process between two
+//     batches. (flight.go)
 //   - When ctx is cancelled it stops reading, finishes and acks the batch in
 //     hand, and returns.
 //
