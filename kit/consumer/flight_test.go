@@ -49,11 +49,7 @@ func TestBatchesInFlight(t *testing.T) {
 	run(t, rdb, "c1", h, func(cfg *consumer.Config) {
 		cfg.Handler, cfg.Count, cfg.InFlight = handler, 2, 2
 	})
-	waitUntil(t, "all six entries are handled", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(handled) == 6
-	})
+	waitUntil(t, "all six entries are handled", locked(&mu, func() bool { return len(handled) == 6 }))
 	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
 	mu.Lock()
 	defer mu.Unlock()
@@ -93,15 +89,13 @@ func TestFailedBatchInFlightIsReadAgain(t *testing.T) {
 	run(t, rdb, "c1", h, func(cfg *consumer.Config) {
 		cfg.Handler, cfg.Count, cfg.InFlight = handler, 2, 2
 	})
-	waitUntil(t, "six deliveries are handled", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
+	waitUntil(t, "six deliveries are handled", locked(&mu, func() bool {
 		n := 0
 		for _, d := range deliveries {
 			n += len(d)
 		}
 		return n >= 6
-	})
+	}))
 	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
 	mu.Lock()
 	defer mu.Unlock()
@@ -113,5 +107,14 @@ func TestFailedBatchInFlightIsReadAgain(t *testing.T) {
 		if got := deliveries[id]; !slices.Equal(got, want) {
 			t.Errorf("entry %d was handled with deliveries %v, want %v", i+1, got, want)
 		}
+	}
+}
+
+// locked makes a condition for waitUntil that reads what a handler writes.
+func locked(mu *sync.Mutex, cond func() bool) func() bool {
+	return func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return cond()
 	}
 }
