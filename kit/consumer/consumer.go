@@ -34,6 +34,7 @@ package consumer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -61,11 +62,23 @@ const (
 	DefaultDeadLetterMaxLen = 100_000
 )
 
+// MinClaimMinIdle is the least ClaimMinIdle a consumer accepts, so that a
+// handler may count on a new entry staying its own for that long after its
+// read (Message.ReadAt).
+const MinClaimMinIdle = time.Second
+
 // Message is one stream entry with the number of times it has been delivered
 // (1 on its first delivery).
 type Message struct {
 	redis.XMessage
 	Deliveries int64
+	// ReadAt is Redis's clock just before the read that delivered this new
+	// entry, on the handler's first try of its batch; zero for a redelivered
+	// entry, on a try again, and when Redis would not tell the time. Until
+	// Redis's clock reaches ReadAt + MinClaimMinIdle, no consumer of the
+	// group can have claimed the entry: it is still this consumer's alone,
+	// unless someone acked or claimed it by hand.
+	ReadAt time.Time
 }
 
 // Result is what a handler made of a batch.
@@ -104,7 +117,7 @@ type Config struct {
 	// cancelled by its context, so this is also how long shutdown may wait.
 	Block time.Duration
 	// ClaimMinIdle is how long an entry must sit unacked before another
-	// consumer may take it over (default 30s).
+	// consumer may take it over (default 30s, at least MinClaimMinIdle).
 	ClaimMinIdle time.Duration
 	// MaxDeliveries is how many deliveries an entry gets before it is
 	// dead-lettered (default 5).
@@ -174,6 +187,9 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	orDefault(&cfg.MaxDeliveries, DefaultMaxDeliveries)
 	orDefault(&cfg.DeadLetterMaxLen, DefaultDeadLetterMaxLen)
 	orDefault(&cfg.InFlight, 1)
+	if cfg.ClaimMinIdle < MinClaimMinIdle {
+		return nil, fmt.Errorf("consumer: ClaimMinIdle %v is below MinClaimMinIdle (%v)", cfg.ClaimMinIdle, MinClaimMinIdle)
+	}
 	if cfg.DeadLetterStream == "" {
 		cfg.DeadLetterStream = events.DeadLetterStream(cfg.Stream, cfg.Group)
 	}

@@ -92,15 +92,25 @@ func add(t *testing.T, rdb *redis.Client, values ...string) string {
 	return id
 }
 
+// pendingThenNew leaves an entry pending for c1, as a crash would, then adds
+// a new one; between the two it runs between (if not nil).
+func pendingThenNew(t *testing.T, rdb *redis.Client, between func()) (old, fresh string) {
+	t.Helper()
+	ctx := context.Background()
+	old = add(t, rdb, "n", "1")
+	rdb.XGroupCreate(ctx, stream, group, "0")
+	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "c1", Streams: []string{stream, ">"}})
+	if between != nil {
+		between()
+	}
+	return old, add(t, rdb, "n", "2")
+}
+
 // A restarted consumer first finishes what it had been given before it
 // died (its pending entries, ID 0), then reads new ones (>); it acks both.
 func TestOwnPendingEntriesFirst(t *testing.T) {
 	rdb := privateRedis(t)
-	ctx := context.Background()
-	old := add(t, rdb, "n", "1")
-	rdb.XGroupCreate(ctx, stream, group, "0")
-	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "c1", Streams: []string{stream, ">"}})
-	fresh := add(t, rdb, "n", "2")
+	old, fresh := pendingThenNew(t, rdb, nil)
 
 	h := &recorder{}
 	run(t, rdb, "c1", h, nil)
@@ -178,7 +188,7 @@ func TestClaimsIdleEntries(t *testing.T) {
 	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "dead", Streams: []string{stream, ">"}})
 
 	h := &recorder{}
-	c, _ := run(t, rdb, "alive", h, func(cfg *consumer.Config) { cfg.ClaimMinIdle = 50 * time.Millisecond })
+	c, _ := run(t, rdb, "alive", h, func(cfg *consumer.Config) { cfg.ClaimMinIdle = consumer.MinClaimMinIdle })
 	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
 	if got := h.ids(); !slices.Equal(got, []string{orphan}) {
 		t.Errorf("handled %v, want the orphan %s", got, orphan)
@@ -322,5 +332,42 @@ func TestBatchInHandIsKeptDuringAFault(t *testing.T) {
 	}
 	if ids := other.ids(); len(ids) != 0 {
 		t.Errorf("b handled %v; the entry was a's, kept during the fault", ids)
+	}
+}
+
+// Message.ReadAt is Redis's clock before the read, on a new entry's first
+// try only. A redelivered entry, and a try again (after a fault, when the
+// first try's reply may have been lost), get none: a handler must not take
+// them for its own alone.
+func TestReadAtOnlyOnFirstTryOfNewEntries(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	var before time.Time
+	old, fresh := pendingThenNew(t, rdb, func() { before = rdb.Time(ctx).Val() })
+
+	calls := 0
+	h := &recorder{fail: func() error {
+		if calls++; calls == 2 { // the first try of the new entry's batch
+			return context.DeadlineExceeded
+		}
+		return nil
+	}}
+	run(t, rdb, "c1", h, nil)
+	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+	after := rdb.Time(ctx).Val()
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.seen) != 3 || h.seen[0].ID != old || h.seen[1].ID != fresh || h.seen[2].ID != fresh {
+		t.Fatalf("the handler saw %v; want %s, then %s twice", h.seen, old, fresh)
+	}
+	if !h.seen[0].ReadAt.IsZero() {
+		t.Errorf("redelivered entry: ReadAt = %v, want zero", h.seen[0].ReadAt)
+	}
+	if at := h.seen[1].ReadAt; at.Before(before) || at.After(after) {
+		t.Errorf("new entry, first try: ReadAt = %v, want Redis's clock between %v and %v", at, before, after)
+	}
+	if !h.seen[2].ReadAt.IsZero() {
+		t.Errorf("new entry, tried again: ReadAt = %v, want zero", h.seen[2].ReadAt)
 	}
 }

@@ -14,9 +14,14 @@ type batch struct {
 	// redelivered: read from this consumer's pending entries, or claimed.
 	// Their delivery counts come from XPENDING; a new entry's count is 1.
 	redelivered bool
+	// readAt is Redis's clock just before the read of new entries that
+	// returned the batch: every entry was delivered at readAt or later.
+	// Zero for redelivered entries.
+	readAt time.Time
 
 	// What process did so far, kept when the batch is tried again.
 	deliveries   map[string]int64
+	tried        bool              // the handler has seen the batch
 	handled      bool              // the handler accepted the batch
 	deadLetters  map[string]string // entry ID: reason
 	gone         int               // entries trimmed away before they were processed
@@ -37,6 +42,7 @@ type reader struct {
 
 type readResult struct {
 	messages []redis.XMessage
+	readAt   time.Time
 	err      error
 }
 
@@ -45,7 +51,7 @@ func (c *Consumer) newReader() *reader { return &reader{c: c, cursor: "0"} }
 // next returns the next batch; it is empty when there was nothing to read.
 func (r *reader) next(ctx context.Context) (batch, error) {
 	if r.cursor != ">" {
-		messages, err := r.c.read(ctx, r.cursor)
+		messages, err := r.c.readPending(ctx, r.cursor)
 		if err != nil {
 			return batch{}, err
 		}
@@ -64,7 +70,7 @@ func (r *reader) next(ctx context.Context) (batch, error) {
 	if res.err == nil && len(res.messages) > 0 && ctx.Err() == nil {
 		r.ahead = r.readAhead(ctx)
 	}
-	return batch{messages: res.messages}, res.err
+	return batch{messages: res.messages, readAt: res.readAt}, res.err
 }
 
 // takeAhead waits for the read in flight, if any, and returns its batch.
@@ -77,7 +83,7 @@ func (r *reader) takeAhead() (batch, error) {
 	if res.err != nil {
 		r.cursor = "0" // a read whose reply was lost may have delivered entries
 	}
-	return batch{messages: res.messages}, res.err
+	return batch{messages: res.messages, readAt: res.readAt}, res.err
 }
 
 // restart makes the reader start again from our own pending entries, where
@@ -94,22 +100,33 @@ func (r *reader) restart() {
 func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 	result := make(chan readResult, 1)
 	go func() {
-		messages, err := r.c.read(ctx, ">")
-		result <- readResult{messages, err}
+		readAt, messages, err := r.c.readNew(ctx)
+		result <- readResult{messages, readAt, err}
 	}()
 	return result
 }
 
-// read fetches one batch with XREADGROUP. With cursor ">" it blocks for new
-// entries; else it pages through this consumer's pending entries, which
-// never blocks.
-func (c *Consumer) read(ctx context.Context, cursor string) ([]redis.XMessage, error) {
-	block := time.Duration(-1) // -1: no BLOCK argument
-	if cursor == ">" {
-		block = c.cfg.Block
-	}
-	// The read must not be cut by ctx: go-redis would drop the connection
-	// mid-reply. Block bounds it instead.
+// readPending pages through this consumer's pending entries from cursor;
+// it never blocks.
+func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMessage, error) {
+	return c.xreadgroup(ctx, cursor, -1) // -1: no BLOCK argument
+}
+
+// readNew blocks for new entries (>), after asking Redis the time: Redis's
+// clock before the read, and so not after any entry's delivery (see
+// Message.ReadAt). TIME is a round trip of its own because a pipeline would
+// bound the blocking read by the client's read timeout. When TIME fails (an
+// ACL without +time, say), readAt is zero and the read goes on.
+func (c *Consumer) readNew(ctx context.Context) (readAt time.Time, messages []redis.XMessage, err error) {
+	readAt, _ = c.rdb.Time(context.WithoutCancel(ctx)).Result()
+	messages, err = c.xreadgroup(ctx, ">", c.cfg.Block)
+	return readAt, messages, err
+}
+
+// xreadgroup reads one batch with XREADGROUP from cursor. The read must not be
+// cut by ctx: go-redis would drop the connection mid-reply. block bounds it
+// instead.
+func (c *Consumer) xreadgroup(ctx context.Context, cursor string, block time.Duration) ([]redis.XMessage, error) {
 	streams, err := c.rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
 		Group:    c.cfg.Group,
 		Consumer: c.cfg.Consumer,

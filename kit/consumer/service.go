@@ -40,7 +40,7 @@ func EnvHelp(defaultPort string) string {
 	return fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default: the host name and
                   the port, such as myhost:%s, the same at each restart)
   CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
-                  it over with XAUTOCLAIM, a Go duration (default %s)
+                  it over with XAUTOCLAIM, a Go duration, at least %s (default %s)
   MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default %d)
   BATCH_SIZE      entries per XREADGROUP (COUNT, default %d)
   CONSUMER_IDLE_DELETE  remove the group's consumers idle this long with no pending
@@ -53,7 +53,7 @@ func EnvHelp(defaultPort string) string {
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
   REDIS_URL       the Redis server (default %s)
 %s`,
-		defaultPort, cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
+		defaultPort, cli.FormatDuration(MinClaimMinIdle), cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
 		cli.FormatDuration(DefaultIdleDelete), defaultPort, redisconn.DefaultAddr, cli.LogHelp)
 }
 
@@ -72,7 +72,7 @@ func SettingsFromEnv(getenv func(string) string, defaultPort string) (s Settings
 	if s.ShutdownDelay, err = cli.Duration(getenv, "SHUTDOWN_DELAY", 0, 0, 0); err != nil {
 		return s, err
 	}
-	if s.ClaimMinIdle, err = cli.Duration(getenv, "CLAIM_MIN_IDLE", DefaultClaimMinIdle, time.Millisecond, 0); err != nil {
+	if s.ClaimMinIdle, err = cli.Duration(getenv, "CLAIM_MIN_IDLE", DefaultClaimMinIdle, MinClaimMinIdle, 0); err != nil {
 		return s, err
 	}
 	if s.MaxDeliveries, err = cli.PositiveInt(getenv, "MAX_DELIVERIES", DefaultMaxDeliveries); err != nil {
