@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
-	p.rdb = rdb
+	p.rdb, p.log = rdb, log
 	if p.dedupe, err = dedupeMode(getenv("PAYMENT_DEDUPE"), target.Cluster()); err != nil {
 		return err
 	}

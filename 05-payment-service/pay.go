@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -82,6 +83,7 @@ const (
 // payer pays orders.
 type payer struct {
 	rdb     redis.UniversalClient
+	log     *slog.Logger
 	dedupe  DedupeMode
 	out     *cli.Lines
 	maxLen  int64
@@ -95,6 +97,7 @@ type payer struct {
 // order is a valid order event and its entry ID.
 type order struct {
 	entryID string
+	readAt  time.Time // Message.ReadAt
 	events.Order
 }
 
@@ -116,7 +119,7 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		orders = append(orders, order{m.ID, o})
+		orders = append(orders, order{m.ID, m.ReadAt, o})
 	}
 	if len(orders) == 0 {
 		return result, nil
@@ -152,26 +155,52 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 	return result, nil
 }
 
+// oursFor is how long after its read a batch of new orders is still this
+// instance's alone (Message.ReadAt): half the least CLAIM_MIN_IDLE, a margin
+// for Redis's clock. payandack.lua acks such a batch with one XACK.
+const oursFor = consumer.MinClaimMinIdle / 2
+
 // payAndAck runs payandack.lua on a batch of orders.
 func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) {
 	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-	args := orderArgs(orders, p.maxLen, events.PaymentGroup)
+	args := orderArgs(orders, p.maxLen, events.PaymentGroup, readAt(orders), oursFor.Microseconds())
 	reply, err := payAndAckScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return nil, err
 	}
-	return numberInTurn(reply, len(orders))
+	ids, paidAnyway, err := numberInTurn(reply, len(orders))
+	if paidAnyway > 0 {
+		p.log.Warn("orders of a batch still ours were acked by someone else, by hand: paid anyway, once",
+			"count", paidAnyway, "first", orders[0].entryID, "last", orders[len(orders)-1].entryID)
+	}
+	return ids, err
+}
+
+// readAt is when the batch was read, by Redis's clock, in µs; 0 when any
+// order was redelivered or is tried again, for which payandack.lua checks
+// each order on its own.
+func readAt(orders []order) int64 {
+	first := orders[0].readAt
+	for _, o := range orders {
+		if o.readAt.IsZero() {
+			return 0
+		}
+		if o.readAt.Before(first) {
+			first = o.readAt
+		}
+	}
+	return first.UnixMicro()
 }
 
 // numberInTurn reads payandack.lua's answer: the paymentProcessId before the
-// batch's first, then the positions (from 1) of the orders paid before. The
-// others got the next numbers in turn.
-func numberInTurn(reply []int64, orders int) ([]int64, error) {
-	if len(reply) == 0 || len(reply)-1 > orders {
-		return nil, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
+// batch's first, how many orders were paid anyway, then the positions (from
+// 1) of the orders paid before. The others got the next numbers in turn.
+func numberInTurn(reply []int64, orders int) (ids []int64, paidAnyway int64, err error) {
+	if len(reply) < 2 || len(reply)-2 > orders {
+		return nil, 0, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
 	}
-	ids := make([]int64, orders)
-	id, skipped := reply[0], reply[1:]
+	ids = make([]int64, orders)
+	id, skipped := reply[0], reply[2:]
 	for i := range ids {
 		if len(skipped) > 0 && skipped[0] == int64(i+1) {
 			skipped = skipped[1:]
@@ -181,9 +210,9 @@ func numberInTurn(reply []int64, orders int) ([]int64, error) {
 		ids[i] = id
 	}
 	if len(skipped) > 0 {
-		return nil, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
+		return nil, 0, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
 	}
-	return ids, nil
+	return ids, reply[1], nil
 }
 
 // payOnceMarked runs paymarked.lua on a batch of orders. It answers each
@@ -204,11 +233,12 @@ func (p *payer) payOnceMarked(ctx context.Context, orders []order) ([]int64, err
 	return ids, nil
 }
 
-// orderArgs is the ARGV both scripts take: MAXLEN, one argument of the
-// script's own, then five per order.
-func orderArgs(orders []order, maxLen int64, own any) []any {
-	args := make([]any, 0, 2+5*len(orders))
-	args = append(args, maxLen, own)
+// orderArgs is the ARGV both scripts take: MAXLEN, the script's own
+// arguments, then five per order.
+func orderArgs(orders []order, maxLen int64, own ...any) []any {
+	args := make([]any, 0, 1+len(own)+5*len(orders))
+	args = append(args, maxLen)
+	args = append(args, own...)
 	for _, o := range orders {
 		args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
 	}

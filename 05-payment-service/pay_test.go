@@ -1,9 +1,17 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 func TestDedupeMode(t *testing.T) {
@@ -30,20 +38,118 @@ func TestDedupeMode(t *testing.T) {
 
 func TestNumberInTurn(t *testing.T) {
 	for _, tc := range []struct {
-		reply []int64
-		want  []int64
-		err   bool
+		reply      []int64
+		want       []int64
+		paidAnyway int64
+		err        bool
 	}{
-		{[]int64{41}, []int64{42, 43, 44}, false},
-		{[]int64{41, 2}, []int64{42, 0, 43}, false},
-		{[]int64{0, 1, 2, 3}, []int64{0, 0, 0}, false},
-		{[]int64{}, nil, true},
-		{[]int64{41, 4}, nil, true},
-		{[]int64{41, 3, 2}, nil, true},
+		{[]int64{41, 0}, []int64{42, 43, 44}, 0, false},
+		{[]int64{41, 0, 2}, []int64{42, 0, 43}, 0, false},
+		{[]int64{41, 1}, []int64{42, 43, 44}, 1, false},
+		{[]int64{0, 0, 1, 2, 3}, []int64{0, 0, 0}, 0, false},
+		{[]int64{}, nil, 0, true},
+		{[]int64{41}, nil, 0, true},
+		{[]int64{41, 0, 4}, nil, 0, true},
+		{[]int64{41, 0, 3, 2}, nil, 0, true},
 	} {
-		got, err := numberInTurn(tc.reply, 3)
-		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
-			t.Errorf("numberInTurn(%v, 3) = %v, %v; want %v (error %v)", tc.reply, got, err, tc.want, tc.err)
+		got, paidAnyway, err := numberInTurn(tc.reply, 3)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || paidAnyway != tc.paidAnyway {
+			t.Errorf("numberInTurn(%v, 3) = %v, %d, %v; want %v, %d (error %v)",
+				tc.reply, got, paidAnyway, err, tc.want, tc.paidAnyway, tc.err)
 		}
+	}
+}
+
+func TestReadAt(t *testing.T) {
+	t1, t2 := time.UnixMicro(1_700_000_000_000_000), time.UnixMicro(1_700_000_000_000_100)
+	for _, tc := range []struct {
+		readAts []time.Time
+		want    int64
+	}{
+		{[]time.Time{t1, t1}, t1.UnixMicro()},
+		{[]time.Time{t2, t1}, t1.UnixMicro()},
+		{[]time.Time{t1, {}}, 0},
+		{[]time.Time{{}}, 0},
+	} {
+		var orders []order
+		for _, at := range tc.readAts {
+			orders = append(orders, order{readAt: at})
+		}
+		if got := readAt(orders); got != tc.want {
+			t.Errorf("readAt(%v) = %d, want %d", tc.readAts, got, tc.want)
+		}
+	}
+}
+
+// TestPayAndAckScript runs payandack.lua on a batch of three read orders,
+// the second of which was acked by hand meanwhile. A batch still ours alone
+// (read less than the window ago, by Redis's clock) is acked with one XACK
+// and paid whole; any other is checked order by order, and the acked one is
+// skipped as paid before.
+func TestPayAndAckScript(t *testing.T) {
+	const hour = int64(time.Hour / time.Microsecond)
+	for _, tc := range []struct {
+		name       string
+		readAt     func(now int64) int64 // Redis's clock when the test reads, in µs
+		window     int64
+		wantReply  []int64
+		wantOrders []string
+	}{
+		{"ours alone", func(now int64) int64 { return now }, hour, []int64{0, 1}, []string{"o1", "o2", "o3"}},
+		{"redelivered", func(int64) int64 { return 0 }, hour, []int64{0, 0, 2}, []string{"o1", "o3"}},
+		{"read too long ago", func(now int64) int64 { return now - 2_000_000 }, 500_000, []int64{0, 0, 2}, []string{"o1", "o3"}},
+		{"read in the future (clock set back)", func(now int64) int64 { return now + 2_000_000 }, hour, []int64{0, 0, 2}, []string{"o1", "o3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			rdb := testkit.StartT(t).Client()
+			for i := 1; i <= 3; i++ {
+				o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+				rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
+			}
+			rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+			streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: events.PaymentGroup, Consumer: "a",
+				Streams: []string{events.OrderStream, ">"}}).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var orders []order
+			for _, m := range streams[0].Messages {
+				o, err := events.ParseOrder(m.ID, m.Values)
+				if err != nil {
+					t.Fatal(err)
+				}
+				orders = append(orders, order{entryID: m.ID, Order: o})
+			}
+			rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
+			now, err := rdb.Time(ctx).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
+			args := orderArgs(orders, 1000, events.PaymentGroup, tc.readAt(now.UnixMicro()), tc.window)
+			reply, err := payAndAckScript.Run(ctx, rdb, keys, args...).Int64Slice()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(reply, tc.wantReply) {
+				t.Errorf("reply %v, want %v", reply, tc.wantReply)
+			}
+			payments, err := rdb.XRange(ctx, events.PaymentStream, "-", "+").Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var paid []string
+			for _, m := range payments {
+				paid = append(paid, fmt.Sprint(m.Values["orderId"]))
+			}
+			if !slices.Equal(paid, tc.wantOrders) {
+				t.Errorf("payment-events holds %v, want %v", paid, tc.wantOrders)
+			}
+			if n := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; n != 0 {
+				t.Errorf("%d order events still pending, want 0", n)
+			}
+		})
 	}
 }
