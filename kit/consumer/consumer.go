@@ -67,6 +67,11 @@ const (
 // read (Message.ReadAt).
 const MinClaimMinIdle = time.Second
 
+// MaxBlock is the longest Config.Block. The blocking read shares a pipeline
+// with TIME, and go-redis bounds a pipeline's replies by the client's read
+// timeout (5s unless set), not by the BLOCK in it.
+const MaxBlock = 2 * time.Second
+
 // Message is one stream entry with the number of times it has been delivered
 // (1 on its first delivery).
 type Message struct {
@@ -113,8 +118,9 @@ type Config struct {
 
 	// Count is the batch size of each read (default DefaultCount, 300).
 	Count int64
-	// Block bounds each blocking read (default 1s). A blocking read is not
-	// cancelled by its context, so this is also how long shutdown may wait.
+	// Block bounds each blocking read (default 1s, at most MaxBlock). A
+	// blocking read is not cancelled by its context, so this is also how long
+	// shutdown may wait.
 	Block time.Duration
 	// ClaimMinIdle is how long an entry must sit unacked before another
 	// consumer may take it over (default 30s, at least MinClaimMinIdle).
@@ -187,6 +193,9 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	orDefault(&cfg.MaxDeliveries, DefaultMaxDeliveries)
 	orDefault(&cfg.DeadLetterMaxLen, DefaultDeadLetterMaxLen)
 	orDefault(&cfg.InFlight, 1)
+	if cfg.Block > MaxBlock {
+		return nil, fmt.Errorf("consumer: Block %v is above MaxBlock (%v)", cfg.Block, MaxBlock)
+	}
 	if cfg.ClaimMinIdle < MinClaimMinIdle {
 		return nil, fmt.Errorf("consumer: ClaimMinIdle %v is below MinClaimMinIdle (%v)", cfg.ClaimMinIdle, MinClaimMinIdle)
 	}

@@ -109,31 +109,43 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 // readPending pages through this consumer's pending entries from cursor;
 // it never blocks.
 func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMessage, error) {
-	return c.xreadgroup(ctx, cursor, -1) // -1: no BLOCK argument
+	return entries(c.xreadgroup(ctx, c.rdb, cursor, -1)) // -1: no BLOCK argument
 }
 
-// readNew blocks for new entries (>), after asking Redis the time: Redis's
-// clock before the read, and so not after any entry's delivery (see
-// Message.ReadAt). TIME is a round trip of its own because a pipeline would
-// bound the blocking read by the client's read timeout. When TIME fails (an
-// ACL without +time, say), readAt is zero and the read goes on.
+// readNew blocks for new entries (>), in one pipeline after TIME: Redis's
+// clock just before the read, and so not after any entry's delivery (see
+// Message.ReadAt). A round trip of its own for TIME made the drain slower.
+// When TIME fails (an ACL without +time, say), readAt is zero and the read
+// goes on.
 func (c *Consumer) readNew(ctx context.Context) (readAt time.Time, messages []redis.XMessage, err error) {
-	readAt, _ = c.rdb.Time(context.WithoutCancel(ctx)).Result()
-	messages, err = c.xreadgroup(ctx, ">", c.cfg.Block)
+	var clock *redis.TimeCmd
+	var read *redis.XStreamSliceCmd
+	_, _ = c.rdb.Pipelined(context.WithoutCancel(ctx), func(pipe redis.Pipeliner) error {
+		clock = pipe.Time(ctx)
+		read = c.xreadgroup(ctx, pipe, ">", c.cfg.Block)
+		return nil
+	})
+	if messages, err = entries(read); err == nil {
+		readAt, _ = clock.Result()
+	}
 	return readAt, messages, err
 }
 
-// xreadgroup reads one batch with XREADGROUP from cursor. The read must not be
-// cut by ctx: go-redis would drop the connection mid-reply. block bounds it
-// instead.
-func (c *Consumer) xreadgroup(ctx context.Context, cursor string, block time.Duration) ([]redis.XMessage, error) {
-	streams, err := c.rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
+// xreadgroup reads one batch from cursor. The read must not be cut by ctx:
+// go-redis would drop the connection mid-reply. block bounds it instead.
+func (c *Consumer) xreadgroup(ctx context.Context, rdb redis.Cmdable, cursor string, block time.Duration) *redis.XStreamSliceCmd {
+	return rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
 		Group:    c.cfg.Group,
 		Consumer: c.cfg.Consumer,
 		Streams:  []string{c.cfg.Stream, cursor},
 		Count:    c.cfg.Count,
 		Block:    block,
-	}).Result()
+	})
+}
+
+// entries is what a read returned: none when it timed out.
+func entries(read *redis.XStreamSliceCmd) ([]redis.XMessage, error) {
+	streams, err := read.Result()
 	if errors.Is(err, redis.Nil) || (err == nil && len(streams) == 0) {
 		return nil, nil
 	}
