@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -102,33 +103,9 @@ func TestPayAndAckScript(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			rdb := testkit.StartT(t).Client()
-			for i := 1; i <= 3; i++ {
-				o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
-				rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
-			}
-			rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
-			streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: events.PaymentGroup, Consumer: "a",
-				Streams: []string{events.OrderStream, ">"}}).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var orders []order
-			for _, m := range streams[0].Messages {
-				o, err := events.ParseOrder(m.ID, m.Values)
-				if err != nil {
-					t.Fatal(err)
-				}
-				orders = append(orders, order{entryID: m.ID, Order: o})
-			}
-			rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
-			now, err := rdb.Time(ctx).Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-
+			rdb, orders, now := threeOrdersSecondAckedByHand(t)
 			keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-			args := orderArgs(orders, 1000, events.PaymentGroup, tc.readAt(now.UnixMicro()), tc.window)
+			args := orderArgs(orders, 1000, events.PaymentGroup, tc.readAt(now), tc.window)
 			reply, err := payAndAckScript.Run(ctx, rdb, keys, args...).Int64Slice()
 			if err != nil {
 				t.Fatal(err)
@@ -152,4 +129,56 @@ func TestPayAndAckScript(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPaidAnywayIsLogged: when an order of a batch still ours alone was acked
+// by someone else, the batch is paid whole, and the service says so.
+func TestPaidAnywayIsLogged(t *testing.T) {
+	rdb, orders, now := threeOrdersSecondAckedByHand(t)
+	for i := range orders {
+		orders[i].readAt = time.UnixMicro(now)
+	}
+	var logged strings.Builder
+	p := &payer{rdb: rdb, log: slog.New(slog.NewTextHandler(&logged, nil)), maxLen: 1000}
+	ids, err := p.payAndAck(context.Background(), orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids, []int64{1, 2, 3}) {
+		t.Errorf("payment IDs %v, want [1 2 3]: a batch still ours is paid whole", ids)
+	}
+	if log := logged.String(); !strings.Contains(log, "paid anyway") || !strings.Contains(log, "count=1") {
+		t.Errorf("log %q, want a warning that 1 order was paid anyway", log)
+	}
+}
+
+// threeOrdersSecondAckedByHand writes orders o1..o3, reads them in the payment
+// group and acks the second by hand. It returns Redis's clock just after, in µs.
+func threeOrdersSecondAckedByHand(t *testing.T) (rdb *redis.Client, orders []order, now int64) {
+	t.Helper()
+	ctx := context.Background()
+	rdb = testkit.StartT(t).Client()
+	for i := 1; i <= 3; i++ {
+		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
+	}
+	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+	streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: events.PaymentGroup, Consumer: "a",
+		Streams: []string{events.OrderStream, ">"}}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range streams[0].Messages {
+		o, err := events.ParseOrder(m.ID, m.Values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders = append(orders, order{entryID: m.ID, Order: o})
+	}
+	rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
+	at, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rdb, orders, at.UnixMicro()
 }
