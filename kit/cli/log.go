@@ -38,9 +38,20 @@ func Logger(stderr io.Writer, name string, getenv func(string) string) (*slog.Lo
 	case "", "text":
 		handler = slog.NewTextHandler(stderr, opts)
 	case "json":
+		opts.ReplaceAttr = durationAsText
 		handler = slog.NewJSONHandler(stderr, opts)
 	default:
 		return nil, fmt.Errorf("LOG_FORMAT=%q: want text or json", v)
 	}
 	return slog.New(handler).With("service", name), nil
+}
+
+// durationAsText writes a time.Duration as "30s", as the text format does,
+// rather than as JSON's bare count of nanoseconds, 30000000000, which a reader
+// of the log has to count the zeros of.
+func durationAsText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func vars(m map[string]string) func(string) string {
@@ -18,7 +19,7 @@ func TestLoggerJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	log.Info("dropped below warn")
-	log.Warn("first", "n", 1)
+	log.Warn("first", "n", 1, "claimMinIdle", 30*time.Second)
 	log.Error("second", "err", "boom\nwith a newline")
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != 2 {
@@ -32,6 +33,9 @@ func TestLoggerJSON(t *testing.T) {
 		if rec["service"] != "payment-service" {
 			t.Errorf("service = %v, want payment-service: %s", rec["service"], line)
 		}
+	}
+	if !strings.Contains(lines[0], `"claimMinIdle":"30s"`) {
+		t.Errorf("a duration reads as in the text format, \"30s\": %s", lines[0])
 	}
 }
 
