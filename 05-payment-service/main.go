@@ -48,22 +48,53 @@ const (
 
 func main() { cli.Main("payment-service", run) }
 
+// help is what -h prints, in English and in Korean (-lang ko or a Korean
+// LANG), each value worked out once for both.
+func help() (english, korean string) {
+	envEN, envKO := consumer.EnvHelp(defaultPort)
+	in, pay, dlq := events.OrderStream, events.PaymentStream, events.DeadLetterStream(events.OrderStream, events.PaymentGroup)
+	paidTTL, delay := cli.FormatDuration(defaultPaidTTL), cli.FormatDuration(maxDelay)
+	english = fmt.Sprintf(`Reads %s as group %s, pays each order once,
+and publishes %s. Invalid orders go to %s.
+This help is in Korean with -lang ko or a Korean LANG; the logs are in English.
+
+Environment:
+%s
+  PAYMENT_STREAM_MAXLEN  trim bound of %s (XTRIM MAXLEN ~ after each batch,
+                        default %d)
+  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in
+                  one script; the default) or marker (remember paid orders for
+                  PAID_TTL; the default, and the only choice, on a Redis Cluster)
+  PAID_TTL        how long a marker remembers a paid order, a Go duration (default %s)
+  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before
+                  paying each batch, 0 to %s (default 0; for experiments)
+  BATCHES_IN_FLIGHT  batches paid at once, 1 to %d (default %d)
+  GOGC            the Go garbage collector's target, in percent (default %d here)`,
+		in, events.PaymentGroup, pay, dlq, envEN, pay, defaultMaxLen, paidTTL, delay, maxInFlight, defaultInFlight, gcPercent)
+	korean = fmt.Sprintf(`%s를 그룹 %s으로 읽어 주문마다 한 번씩 결제하고,
+%s에 발행한다. 잘못된 주문은 %s으로 간다.
+이 도움말은 -lang en이면 영어로 나온다. 로그는 늘 영어다.
+
+환경 변수:
+%s
+  PAYMENT_STREAM_MAXLEN  %s의 trim 상한(배치마다 그 뒤에 XTRIM MAXLEN ~,
+                        기본값 %d)
+  PAYMENT_DEDUPE  주문을 두 번 결제하지 않는 방법: ack(스크립트 하나로 결제하고
+                  ack한다. 기본값) 또는 marker(결제한 주문을 PAID_TTL 동안 기억한다.
+                  Redis Cluster에서는 이것이 기본값이자 유일한 선택이다)
+  PAID_TTL        결제됨 표시(marker)가 결제한 주문을 기억하는 기간, Go duration
+                  (기본값 %s)
+  PAYMENT_DELAY   느린 결제 대행사 흉내: 배치마다 결제하기 전에 이만큼 기다린다.
+                  0에서 %s까지(기본값 0. 실험용)
+  BATCHES_IN_FLIGHT  한 번에 결제하는 배치 수, 1에서 %d까지(기본값 %d)
+  GOGC            Go 가비지 컬렉터의 목표, 퍼센트 단위(이 서비스의 기본값 %d)`,
+		in, events.PaymentGroup, pay, dlq, envKO, pay, defaultMaxLen, paidTTL, delay, maxInFlight, defaultInFlight, gcPercent)
+	return english, korean
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("payment-service", "go run ./05-payment-service",
-		"Reads "+events.OrderStream+" as group "+events.PaymentGroup+", pays each order once,\n"+
-			"and publishes "+events.PaymentStream+". Invalid orders go to "+
-			events.DeadLetterStream(events.OrderStream, events.PaymentGroup)+".\n\n"+
-			"Environment:\n"+consumer.EnvHelp(defaultPort)+"\n"+
-			"  PAYMENT_STREAM_MAXLEN  trim bound of payment-events (XTRIM MAXLEN ~ after each batch,\n"+
-			fmt.Sprintf("                        default %d)\n", defaultMaxLen)+
-			"  PAYMENT_DEDUPE  how an order is kept from being paid twice: ack (ack and pay in\n"+
-			"                  one script; the default) or marker (remember paid orders for\n"+
-			"                  PAID_TTL; the default, and the only choice, on a Redis Cluster)\n"+
-			"  PAID_TTL        how long a marker remembers a paid order, a Go duration (default "+cli.FormatDuration(defaultPaidTTL)+")\n"+
-			"  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before\n"+
-			"                  paying each batch, 0 to "+cli.FormatDuration(maxDelay)+" (default 0; for experiments)\n"+
-			fmt.Sprintf("  BATCHES_IN_FLIGHT  batches paid at once, 1 to %d (default %d)\n", maxInFlight, defaultInFlight)+
-			fmt.Sprintf("  GOGC            the Go garbage collector's target, in percent (default %d here)", gcPercent), stderr)
+	english, korean := help()
+	flags := cli.FlagsInTwoLanguages("payment-service", "go run ./05-payment-service [-lang ko]", english, korean, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

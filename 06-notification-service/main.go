@@ -41,11 +41,23 @@ const defaultPort = "8082"
 
 func main() { cli.Main("notification-service", run) }
 
+// help is what -h prints, in English and in Korean (-lang ko or a Korean LANG).
+func help() (english, korean string) {
+	envEN, envKO := consumer.EnvHelp(defaultPort)
+	english = "Reads " + events.OrderStream + " and " + events.PaymentStream + " as group " + events.NotificationGroup + ",\n" +
+		"and sends a mail for each order and an SMS for each payment (printed on stdout).\n" +
+		"This help is in Korean with -lang ko or a Korean LANG; the logs are in English.\n\n" +
+		"Environment:\n" + envEN
+	korean = events.OrderStream + "와 " + events.PaymentStream + "를 그룹 " + events.NotificationGroup + "으로 읽어,\n" +
+		"주문마다 메일을, 결제마다 SMS를 보낸다(stdout에 출력한다).\n" +
+		"이 도움말은 -lang en이면 영어로 나온다. 로그는 늘 영어다.\n\n" +
+		"환경 변수:\n" + envKO
+	return english, korean
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("notification-service", "go run ./06-notification-service",
-		"Reads "+events.OrderStream+" and "+events.PaymentStream+" as group "+events.NotificationGroup+",\n"+
-			"and sends a mail for each order and an SMS for each payment (printed on stdout).\n\n"+
-			"Environment:\n"+consumer.EnvHelp(defaultPort), stderr)
+	english, korean := help()
+	flags := cli.FlagsInTwoLanguages("notification-service", "go run ./06-notification-service [-lang ko]", english, korean, stderr)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

@@ -16,3 +16,10 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testkit.Run(t, testscript.Params{})
 }
+
+// -h says the same in Korean as in English: the same variables at the same
+// columns, with the same defaults and bounds.
+func TestHelpInTwoLanguages(t *testing.T) {
+	english, korean := help()
+	testkit.HelpTwins(t, english, korean)
+}

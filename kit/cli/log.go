@@ -7,10 +7,16 @@ import (
 	"strings"
 )
 
-// LogHelp documents the variables Logger reads, for a service's -h.
-const LogHelp = `  LOG_FORMAT      text (the default) or json: one JSON object per line, for a
+// LogHelp and LogHelpKO document the variables Logger reads, for a service's
+// -h, in English and in Korean.
+const (
+	LogHelp = `  LOG_FORMAT      text (the default) or json: one JSON object per line, for a
                   log collector
   LOG_LEVEL       debug, info (the default), warn or error`
+	LogHelpKO = `  LOG_FORMAT      text(기본값) 또는 json. json이면 로그 수집기가 읽도록 한 줄에
+                  JSON 객체 하나를 쓴다
+  LOG_LEVEL       debug, info(기본값), warn, error 중 하나`
+)
 
 // Logger is a service's log: lines on stderr, in the format LOG_FORMAT names,
 // from LOG_LEVEL up, each with service=name so that the lines of several

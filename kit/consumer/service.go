@@ -34,10 +34,14 @@ type Settings struct {
 	ReadyFile     string        // READY_FILE, for tests
 }
 
-// EnvHelp documents the variables SettingsFromEnv reads, for -h, with the
-// service's default port.
-func EnvHelp(defaultPort string) string {
-	return fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default: the host name and
+// EnvHelp documents the variables SettingsFromEnv reads, for -h, in English
+// and in Korean, with the service's default port. LOG_FORMAT and LOG_LEVEL
+// (cli.LogHelp) end both.
+func EnvHelp(defaultPort string) (english, korean string) {
+	// Each value is worked out once, for both texts.
+	minIdle, claimIdle := cli.FormatDuration(MinClaimMinIdle), cli.FormatDuration(DefaultClaimMinIdle)
+	idleDelete := cli.FormatDuration(DefaultIdleDelete)
+	english = fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default: the host name and
                   the port, such as myhost:%s, the same at each restart)
   CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
                   it over with XAUTOCLAIM, a Go duration, at least %s (default %s)
@@ -53,8 +57,27 @@ func EnvHelp(defaultPort string) string {
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
   REDIS_URL       the Redis server (default %s)
 %s`,
-		defaultPort, cli.FormatDuration(MinClaimMinIdle), cli.FormatDuration(DefaultClaimMinIdle), DefaultMaxDeliveries, DefaultCount,
-		cli.FormatDuration(DefaultIdleDelete), defaultPort, redisconn.DefaultAddr, cli.LogHelp)
+		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount,
+		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelp)
+	korean = fmt.Sprintf(`  CONSUMER_NAME   그룹 안에서 이 인스턴스의 이름(기본값: 호스트 이름과 포트,
+                  예를 들어 myhost:%s. 다시 시작해도 같다)
+  CLAIM_MIN_IDLE  ack되지 않은 엔트리를 다른 인스턴스가 XAUTOCLAIM으로 넘겨받기까지
+                  걸리는 시간, Go duration, 적어도 %s(기본값 %s)
+  MAX_DELIVERIES  엔트리가 dead-letter stream으로 가기 전까지의 전달 횟수(기본값 %d)
+  BATCH_SIZE      XREADGROUP 한 번에 읽는 엔트리 수(COUNT, 기본값 %d)
+  CONSUMER_IDLE_DELETE  pending 엔트리 없이 이만큼 쉰 그룹의 consumer를 지운다.
+                  교체된 pod의 consumer가 그렇다(기본값 %s. 0이면 지우지 않는다)
+  HOST            들을 주소(기본값: 모든 인터페이스)
+  PORT            /healthz, /livez, /readyz, /metrics, /stats용 HTTP 포트
+                  (기본값 %s)
+  SHUTDOWN_DELAY  SIGTERM을 받으면 /readyz에 503을 답하며 이만큼 더 일하고
+                  멈춘다. Go duration(기본값 0. Kubernetes에서는 5s)
+  READY_FILE      서비스를 시작하면 이 파일에 "<pid> <address>"를 쓴다(테스트용)
+  REDIS_URL       Redis 서버(기본값 %s)
+%s`,
+		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount,
+		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelpKO)
+	return english, korean
 }
 
 // SettingsFromEnv reads and checks the settings; defaultPort is the
