@@ -33,3 +33,10 @@ func cmdBigBody(ts *testscript.TestScript, neg bool, args []string) {
 	userID := strings.Repeat("u", httpserve.MaxBodyBytes+1-len(frame))
 	ts.Setenv(args[0], `{"userId":"`+userID+`","productId":"p1","price":"1"}`)
 }
+
+// -h says the same in Korean as in English: the same variables at the same
+// columns, with the same defaults and bounds.
+func TestHelpInTwoLanguages(t *testing.T) {
+	english, korean := help()
+	testkit.HelpTwins(t, english, korean)
+}
