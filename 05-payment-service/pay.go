@@ -170,7 +170,7 @@ func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) 
 	}
 	ids, paidAnyway, err := numberInTurn(reply, len(orders))
 	if paidAnyway > 0 {
-		p.log.Warn("orders of a batch still ours were acked by someone else, by hand: paid anyway, once",
+		p.log.Warn("orders of a batch still ours were no longer pending (acked by hand, or lost by Redis): paid anyway, once",
 			"count", paidAnyway, "first", orders[0].entryID, "last", orders[len(orders)-1].entryID)
 	}
 	return ids, err

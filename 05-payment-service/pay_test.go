@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/streams-workshop/kit/acl"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/testkit"
 )
@@ -113,15 +114,7 @@ func TestPayAndAckScript(t *testing.T) {
 			if !slices.Equal(reply, tc.wantReply) {
 				t.Errorf("reply %v, want %v", reply, tc.wantReply)
 			}
-			payments, err := rdb.XRange(ctx, events.PaymentStream, "-", "+").Result()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var paid []string
-			for _, m := range payments {
-				paid = append(paid, fmt.Sprint(m.Values["orderId"]))
-			}
-			if !slices.Equal(paid, tc.wantOrders) {
+			if paid := paidOrders(t, rdb); !slices.Equal(paid, tc.wantOrders) {
 				t.Errorf("payment-events holds %v, want %v", paid, tc.wantOrders)
 			}
 			if n := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; n != 0 {
@@ -163,11 +156,145 @@ func threeOrdersSecondAckedByHand(t *testing.T) (rdb *redis.Client, orders []ord
 		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
 	}
 	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
-	streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: events.PaymentGroup, Consumer: "a",
-		Streams: []string{events.OrderStream, ">"}}).Result()
+	orders = readOrders(t, rdb, "a", ">", 0)
+	rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
+	at, err := rdb.Time(ctx).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rdb, orders, at.UnixMicro()
+}
+
+// TestSameNameRereadKeepsTheFence: a second process with our consumer name
+// (a name set twice, a restart that overlaps the old process) reads our
+// pending entries at once, by ID 0, and pays one of them. Our batch is fresh
+// by the clock, but its first entry was delivered twice: the script checks
+// order by order, and no order is paid twice.
+func TestSameNameRereadKeepsTheFence(t *testing.T) {
+	ctx := context.Background()
+	rdb := testkit.StartT(t).Client()
+	for i := 1; i <= 3; i++ {
+		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
+	}
+	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+	pay := func(orders []order, readAt int64) []int64 {
+		t.Helper()
+		keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
+		args := orderArgs(orders, 1000, events.PaymentGroup, readAt, int64(time.Hour/time.Microsecond))
+		reply, err := payAndAckScript.Run(ctx, rdb, keys, args...).Int64Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return reply
+	}
+
+	ours := readOrders(t, rdb, "same", ">", 0) // the first process's batch, fresh
+	now, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := readOrders(t, rdb, "same", "0", 0) // the second process: our pending entries, again
+	pay(theirs[:1], 0)                           // it pays o1 first
+	reply := pay(ours, now.UnixMicro())
+	if want := []int64{1, 0, 1}; !slices.Equal(reply, want) {
+		t.Errorf("reply %v, want %v: o1 skipped as paid before, o2 and o3 paid", reply, want)
+	}
+	if paid, want := paidOrders(t, rdb), []string{"o1", "o2", "o3"}; !slices.Equal(paid, want) {
+		t.Errorf("payment-events holds %v, want %v: each order paid once", paid, want)
+	}
+}
+
+// TestPayAndAckScriptBigBatch: Lua's unpack takes at most about 8,000 values.
+// A batch bigger than that is acked at once in parts, and, delivered again
+// after it was paid, answers every position as paid before.
+func TestPayAndAckScriptBigBatch(t *testing.T) {
+	const n = 8200
+	ctx := context.Background()
+	rdb := testkit.StartT(t).Client()
+	pipe := rdb.Pipeline()
+	for i := 1; i <= n; i++ {
+		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+	orders := readOrders(t, rdb, "a", ">", n)
+	now, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
+	hour := int64(time.Hour / time.Microsecond)
+	for _, tc := range []struct {
+		name      string
+		readAt    int64
+		wantReply int
+	}{
+		{"ours alone", now.UnixMicro(), 2},
+		{"delivered again", 0, 2 + n},
+	} {
+		reply, err := payAndAckScript.Run(ctx, rdb, keys, orderArgs(orders, n, events.PaymentGroup, tc.readAt, hour)...).Int64Slice()
+		if err != nil || len(reply) != tc.wantReply {
+			t.Fatalf("%s: %d numbers in the reply (err %v), want %d", tc.name, len(reply), err, tc.wantReply)
+		}
+	}
+	if got := rdb.XLen(ctx, events.PaymentStream).Val(); got != n {
+		t.Errorf("payment-events holds %d payments, want %d", got, n)
+	}
+	if got := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; got != 0 {
+		t.Errorf("%d order events still pending, want 0", got)
+	}
+}
+
+// TestPayAndAckWithoutTime: an ACL user made from the rules before TIME was
+// needed (users.acl without +time) still pays a fresh batch, checked order by
+// order, instead of refusing every batch until it is dead-lettered.
+func TestPayAndAckWithoutTime(t *testing.T) {
+	if mode, _ := testkit.Mode(); mode != "real" {
+		t.Skip("ACL users need a real redis-server (REDIS_TEST=real)")
+	}
+	ctx := context.Background()
+	rdb, orders, now := threeOrdersSecondAckedByHand(t)
+	var user acl.User
+	for _, u := range acl.Users() {
+		if u.Name == "payment-service" {
+			user = u
+		}
+	}
+	user.Rules = slices.DeleteFunc(user.Rules, func(r string) bool { return r == "+time" })
+	if err := rdb.Do(ctx, user.SetUser("pw")...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	asUser := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Username: user.Name, Password: "pw"})
+	defer asUser.Close()
+	if err := asUser.Time(ctx).Err(); err == nil || !strings.Contains(err.Error(), "NOPERM") {
+		t.Fatalf("TIME as %s without +time: %v, want NOPERM", user.Name, err)
+	}
+
+	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
+	args := orderArgs(orders, 1000, events.PaymentGroup, now, int64(time.Hour/time.Microsecond))
+	reply, err := payAndAckScript.Run(ctx, asUser, keys, args...).Int64Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{0, 0, 2}; !slices.Equal(reply, want) {
+		t.Errorf("reply %v, want %v: o1 and o3 paid, o2 (acked by hand) skipped", reply, want)
+	}
+}
+
+// readOrders reads entries of order-events in the payment group, as consumer
+// from cursor (">" or an ID), and parses them.
+func readOrders(t *testing.T, rdb *redis.Client, consumer, cursor string, count int64) []order {
+	t.Helper()
+	streams, err := rdb.XReadGroup(context.Background(), &redis.XReadGroupArgs{Group: events.PaymentGroup,
+		Consumer: consumer, Streams: []string{events.OrderStream, cursor}, Count: count}).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orders []order
 	for _, m := range streams[0].Messages {
 		o, err := events.ParseOrder(m.ID, m.Values)
 		if err != nil {
@@ -175,10 +302,19 @@ func threeOrdersSecondAckedByHand(t *testing.T) (rdb *redis.Client, orders []ord
 		}
 		orders = append(orders, order{entryID: m.ID, Order: o})
 	}
-	rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
-	at, err := rdb.Time(ctx).Result()
+	return orders
+}
+
+// paidOrders lists the orderId of each payment in payment-events, in order.
+func paidOrders(t *testing.T, rdb *redis.Client) []string {
+	t.Helper()
+	payments, err := rdb.XRange(context.Background(), events.PaymentStream, "-", "+").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rdb, orders, at.UnixMicro()
+	var paid []string
+	for _, m := range payments {
+		paid = append(paid, fmt.Sprint(m.Values["orderId"]))
+	}
+	return paid
 }

@@ -79,10 +79,13 @@ type Message struct {
 	Deliveries int64
 	// ReadAt is Redis's clock just before the read that delivered this new
 	// entry, on the handler's first try of its batch; zero for a redelivered
-	// entry, on a try again, and when Redis would not tell the time. Until
-	// Redis's clock reaches ReadAt + MinClaimMinIdle, no consumer of the
-	// group can have claimed the entry: it is still this consumer's alone,
-	// unless someone acked or claimed it by hand.
+	// entry, on a try again, on a Redis Cluster (TIME would go to any node),
+	// and when Redis would not tell the time. Until Redis's clock reaches
+	// ReadAt + MinClaimMinIdle, no consumer of the group with another name
+	// can have claimed the entry. A process with this consumer's name can
+	// read it again at once (ID 0), which counts one more delivery: check
+	// that, as payment-service does, before counting on the entry being
+	// this process's alone.
 	ReadAt time.Time
 }
 

@@ -116,8 +116,13 @@ func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMes
 // clock just before the read, and so not after any entry's delivery (see
 // Message.ReadAt). A round trip of its own for TIME made the drain slower.
 // When TIME fails (an ACL without +time, say), readAt is zero and the read
-// goes on.
+// goes on. A cluster client would send TIME to any node, and the pipeline's
+// commands to their nodes at once: there, readAt stays zero.
 func (c *Consumer) readNew(ctx context.Context) (readAt time.Time, messages []redis.XMessage, err error) {
+	if _, cluster := c.rdb.(*redis.ClusterClient); cluster {
+		messages, err = entries(c.xreadgroup(ctx, c.rdb, ">", c.cfg.Block))
+		return readAt, messages, err
+	}
 	var clock *redis.TimeCmd
 	var read *redis.XStreamSliceCmd
 	_, _ = c.rdb.Pipelined(context.WithoutCancel(ctx), func(pipe redis.Pipeliner) error {
