@@ -62,14 +62,13 @@ end
 local acked, skipped, paidAnyway = {}, {}, 0
 if readLately() and deliveredOnce(argv[5]) then
   -- Lua's unpack takes at most about 8,000 values: XACK 1,000 at a time.
-  local ids = {}
-  for k = 1, n do
-    ids[#ids + 1] = argv[5 * k]
-    acked[k] = 1
-    if #ids == 1000 or k == n then
-      paidAnyway = paidAnyway + #ids - call('XACK', orders, group, unpack(ids))
-      ids = {}
+  for from = 1, n, 1000 do
+    local to, ids = math.min(from + 999, n), {}
+    for k = from, to do
+      ids[k - from + 1] = argv[5 * k]
+      acked[k] = 1
     end
+    paidAnyway = paidAnyway + #ids - call('XACK', orders, group, unpack(ids))
   end
   -- Short only if someone acked an entry of ours by hand, or Redis lost it
   -- from the group (a restart from an older snapshot): no instance can have
