@@ -119,7 +119,7 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		orders = append(orders, order{m.ID, m.ReadAt, o})
+		orders = append(orders, order{entryID: m.ID, readAt: m.ReadAt, Order: o})
 	}
 	if len(orders) == 0 {
 		return result, nil
@@ -163,7 +163,7 @@ const oursFor = consumer.MinClaimMinIdle / 2
 // payAndAck runs payandack.lua on a batch of orders.
 func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) {
 	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-	args := orderArgs(orders, p.maxLen, events.PaymentGroup, readAt(orders), oursFor.Microseconds())
+	args := orderArgs(orders, p.maxLen, events.PaymentGroup, batchReadAt(orders), oursFor.Microseconds())
 	reply, err := payAndAckScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return nil, err
@@ -176,10 +176,10 @@ func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) 
 	return ids, err
 }
 
-// readAt is when the batch was read, by Redis's clock, in µs; 0 when any
+// batchReadAt is when the batch was read, by Redis's clock, in µs; 0 when any
 // order was redelivered or is tried again, for which payandack.lua checks
 // each order on its own.
-func readAt(orders []order) int64 {
+func batchReadAt(orders []order) int64 {
 	first := orders[0].readAt
 	for _, o := range orders {
 		if o.readAt.IsZero() {

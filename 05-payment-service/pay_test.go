@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/acl"
+	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/testkit"
 )
@@ -62,7 +65,7 @@ func TestNumberInTurn(t *testing.T) {
 	}
 }
 
-func TestReadAt(t *testing.T) {
+func TestBatchReadAt(t *testing.T) {
 	t1, t2 := time.UnixMicro(1_700_000_000_000_000), time.UnixMicro(1_700_000_000_000_100)
 	for _, tc := range []struct {
 		readAts []time.Time
@@ -77,8 +80,8 @@ func TestReadAt(t *testing.T) {
 		for _, at := range tc.readAts {
 			orders = append(orders, order{readAt: at})
 		}
-		if got := readAt(orders); got != tc.want {
-			t.Errorf("readAt(%v) = %d, want %d", tc.readAts, got, tc.want)
+		if got := batchReadAt(orders); got != tc.want {
+			t.Errorf("batchReadAt(%v) = %d, want %d", tc.readAts, got, tc.want)
 		}
 	}
 }
@@ -124,21 +127,28 @@ func TestPayAndAckScript(t *testing.T) {
 	}
 }
 
-// TestPaidAnywayIsLogged: when an order of a batch still ours alone was acked
-// by someone else, the batch is paid whole, and the service says so.
+// TestPaidAnywayIsLogged: a batch handed to pay fresh (Message.ReadAt) is
+// still ours alone, and is acked at once. If an order of it was acked by
+// someone else meanwhile, the batch is paid whole, and the service says so.
 func TestPaidAnywayIsLogged(t *testing.T) {
 	rdb, orders, now := threeOrdersSecondAckedByHand(t)
-	for i := range orders {
-		orders[i].readAt = time.UnixMicro(now)
+	var batch []consumer.Message
+	for _, o := range orders {
+		values := map[string]any{}
+		for f := o.Fields(); len(f) > 0; f = f[2:] {
+			values[f[0]] = f[1]
+		}
+		batch = append(batch, consumer.Message{XMessage: redis.XMessage{ID: o.entryID, Values: values},
+			Deliveries: 1, ReadAt: time.UnixMicro(now)})
 	}
 	var logged strings.Builder
-	p := &payer{rdb: rdb, log: slog.New(slog.NewTextHandler(&logged, nil)), maxLen: 1000}
-	ids, err := p.payAndAck(context.Background(), orders)
-	if err != nil {
+	p := &payer{rdb: rdb, log: slog.New(slog.NewTextHandler(&logged, nil)), dedupe: DedupeAck,
+		out: cli.NewLines(io.Discard), maxLen: 1000}
+	if _, err := p.pay(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids, []int64{1, 2, 3}) {
-		t.Errorf("payment IDs %v, want [1 2 3]: a batch still ours is paid whole", ids)
+	if paid, before := p.paid.Load(), p.alreadyPaid.Load(); paid != 3 || before != 0 {
+		t.Errorf("%d paid, %d skipped as paid before; want 3 and 0: a batch still ours is paid whole", paid, before)
 	}
 	if log := logged.String(); !strings.Contains(log, "paid anyway") || !strings.Contains(log, "count=1") {
 		t.Errorf("log %q, want a warning that 1 order was paid anyway", log)

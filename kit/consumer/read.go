@@ -101,7 +101,7 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 	result := make(chan readResult, 1)
 	go func() {
 		readAt, messages, err := r.c.readNew(ctx)
-		result <- readResult{messages, readAt, err}
+		result <- readResult{messages: messages, readAt: readAt, err: err}
 	}()
 	return result
 }
