@@ -86,6 +86,15 @@ func TestBatchReadAt(t *testing.T) {
 	}
 }
 
+// TestOursForIsWithinTheLease: a batch is acked at once only while no other
+// consumer may have claimed it; the window must end well before the least
+// CLAIM_MIN_IDLE, with room for Redis's clock.
+func TestOursForIsWithinTheLease(t *testing.T) {
+	if oursFor <= 0 || oursFor > consumer.MinClaimMinIdle/2 {
+		t.Errorf("oursFor = %v, want more than 0 and at most half of consumer.MinClaimMinIdle (%v)", oursFor, consumer.MinClaimMinIdle)
+	}
+}
+
 // TestPayAndAckScript runs payandack.lua on a batch of three read orders,
 // the second of which was acked by hand meanwhile. A batch still ours alone
 // (read less than the window ago, by Redis's clock) is acked with one XACK

@@ -371,3 +371,25 @@ func TestReadAtOnlyOnFirstTryOfNewEntries(t *testing.T) {
 		t.Errorf("new entry, tried again: ReadAt = %v, want zero", h.seen[2].ReadAt)
 	}
 }
+
+// TestNewRefusesWhatBreaksTheLease: a handler may count on a new entry staying
+// its reader's for MinClaimMinIdle, and on the blocking read's pipeline ending
+// within go-redis's read timeout; New refuses a configuration that breaks
+// either, and takes the bounds themselves.
+func TestNewRefusesWhatBreaksTheLease(t *testing.T) {
+	handler := func(context.Context, []consumer.Message) (consumer.Result, error) { return consumer.Result{}, nil }
+	for _, tc := range []struct {
+		claimMinIdle, block time.Duration
+		wantErr             bool
+	}{
+		{consumer.MinClaimMinIdle, consumer.MaxBlock, false},
+		{consumer.MinClaimMinIdle - time.Millisecond, 0, true},
+		{0, consumer.MaxBlock + time.Millisecond, true},
+	} {
+		_, err := consumer.New(nil, consumer.Config{Stream: "s", Group: "g", Consumer: "c", Handler: handler,
+			ClaimMinIdle: tc.claimMinIdle, Block: tc.block})
+		if (err != nil) != tc.wantErr {
+			t.Errorf("ClaimMinIdle %v, Block %v: err %v, want an error: %v", tc.claimMinIdle, tc.block, err, tc.wantErr)
+		}
+	}
+}
