@@ -92,6 +92,12 @@ type payer struct {
 
 	paid        atomic.Int64
 	alreadyPaid atomic.Int64
+	// Batches payandack.lua acked with one XACK, and order by order. A drain
+	// of a backlog should be almost all at once: its reads return at once. A
+	// trickle is mostly order by order, since the time is taken before a read
+	// waits in BLOCK; an ACL user without +time is all order by order.
+	batchesAtOnce   atomic.Int64
+	batchesOneByOne atomic.Int64
 }
 
 // order is a valid order event and its entry ID.
@@ -168,7 +174,15 @@ func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) 
 	if err != nil {
 		return nil, err
 	}
-	ids, paidAnyway, err := numberInTurn(reply, len(orders))
+	ids, atOnce, paidAnyway, err := numberInTurn(reply, len(orders))
+	if err != nil {
+		return nil, err
+	}
+	if atOnce {
+		p.batchesAtOnce.Add(1)
+	} else {
+		p.batchesOneByOne.Add(1)
+	}
 	if paidAnyway > 0 {
 		p.log.Warn("orders of a batch still ours were no longer pending (acked by hand, or lost by Redis): paid anyway, once",
 			"count", paidAnyway, "first", orders[0].entryID, "last", orders[len(orders)-1].entryID)
@@ -193,14 +207,15 @@ func batchReadAt(orders []order) int64 {
 }
 
 // numberInTurn reads payandack.lua's answer: the paymentProcessId before the
-// batch's first, how many orders were paid anyway, then the positions (from
-// 1) of the orders paid before. The others got the next numbers in turn.
-func numberInTurn(reply []int64, orders int) (ids []int64, paidAnyway int64, err error) {
-	if len(reply) < 2 || len(reply)-2 > orders {
-		return nil, 0, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
+// batch's first, whether the batch was acked at once, how many orders were
+// paid anyway, then the positions (from 1) of the orders paid before. The
+// others got the next numbers in turn.
+func numberInTurn(reply []int64, orders int) (ids []int64, atOnce bool, paidAnyway int64, err error) {
+	if len(reply) < 3 || len(reply)-3 > orders {
+		return nil, false, 0, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
 	}
 	ids = make([]int64, orders)
-	id, skipped := reply[0], reply[2:]
+	id, skipped := reply[0], reply[3:]
 	for i := range ids {
 		if len(skipped) > 0 && skipped[0] == int64(i+1) {
 			skipped = skipped[1:]
@@ -210,9 +225,9 @@ func numberInTurn(reply []int64, orders int) (ids []int64, paidAnyway int64, err
 		ids[i] = id
 	}
 	if len(skipped) > 0 {
-		return nil, 0, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
+		return nil, false, 0, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
 	}
-	return ids, reply[1], nil
+	return ids, reply[1] == 1, reply[2], nil
 }
 
 // payOnceMarked runs paymarked.lua on a batch of orders. It answers each
@@ -245,6 +260,9 @@ func orderArgs(orders []order, maxLen int64, own ...any) []any {
 	return args
 }
 
+const batchesHelp = "Batches paid with PAYMENT_DEDUPE=ack, by how their order events were acked: " +
+	"at_once (one XACK: a batch read less than 0.5s before, ours alone) or order_by_order (the fence)."
+
 // collectors are the payment counters for /metrics.
 func (p *payer) collectors() []prometheus.Collector {
 	return []prometheus.Collector{
@@ -256,6 +274,16 @@ func (p *payer) collectors() []prometheus.Collector {
 			Name: "payments_already_paid_total",
 			Help: "Orders delivered again after they were paid, and not paid twice.",
 		}, func() float64 { return float64(p.alreadyPaid.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "payment_batches_total",
+			Help:        batchesHelp,
+			ConstLabels: prometheus.Labels{"ack": "at_once"},
+		}, func() float64 { return float64(p.batchesAtOnce.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "payment_batches_total",
+			Help:        batchesHelp,
+			ConstLabels: prometheus.Labels{"ack": "order_by_order"},
+		}, func() float64 { return float64(p.batchesOneByOne.Load()) }),
 	}
 }
 

@@ -45,22 +45,23 @@ func TestNumberInTurn(t *testing.T) {
 	for _, tc := range []struct {
 		reply      []int64
 		want       []int64
+		atOnce     bool
 		paidAnyway int64
 		err        bool
 	}{
-		{[]int64{41, 0}, []int64{42, 43, 44}, 0, false},
-		{[]int64{41, 0, 2}, []int64{42, 0, 43}, 0, false},
-		{[]int64{41, 1}, []int64{42, 43, 44}, 1, false},
-		{[]int64{0, 0, 1, 2, 3}, []int64{0, 0, 0}, 0, false},
-		{[]int64{}, nil, 0, true},
-		{[]int64{41}, nil, 0, true},
-		{[]int64{41, 0, 4}, nil, 0, true},
-		{[]int64{41, 0, 3, 2}, nil, 0, true},
+		{[]int64{41, 1, 0}, []int64{42, 43, 44}, true, 0, false},
+		{[]int64{41, 0, 0, 2}, []int64{42, 0, 43}, false, 0, false},
+		{[]int64{41, 1, 1}, []int64{42, 43, 44}, true, 1, false},
+		{[]int64{0, 0, 0, 1, 2, 3}, []int64{0, 0, 0}, false, 0, false},
+		{[]int64{}, nil, false, 0, true},
+		{[]int64{41, 0}, nil, false, 0, true},
+		{[]int64{41, 0, 0, 4}, nil, false, 0, true},
+		{[]int64{41, 0, 0, 3, 2}, nil, false, 0, true},
 	} {
-		got, paidAnyway, err := numberInTurn(tc.reply, 3)
-		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || paidAnyway != tc.paidAnyway {
-			t.Errorf("numberInTurn(%v, 3) = %v, %d, %v; want %v, %d (error %v)",
-				tc.reply, got, paidAnyway, err, tc.want, tc.paidAnyway, tc.err)
+		got, atOnce, paidAnyway, err := numberInTurn(tc.reply, 3)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || atOnce != tc.atOnce || paidAnyway != tc.paidAnyway {
+			t.Errorf("numberInTurn(%v, 3) = %v, %v, %d, %v; want %v, %v, %d (error %v)",
+				tc.reply, got, atOnce, paidAnyway, err, tc.want, tc.atOnce, tc.paidAnyway, tc.err)
 		}
 	}
 }
@@ -109,10 +110,10 @@ func TestPayAndAckScript(t *testing.T) {
 		wantReply  []int64
 		wantOrders []string
 	}{
-		{"ours alone", func(now int64) int64 { return now }, hour, []int64{0, 1}, []string{"o1", "o2", "o3"}},
-		{"redelivered", func(int64) int64 { return 0 }, hour, []int64{0, 0, 2}, []string{"o1", "o3"}},
-		{"read too long ago", func(now int64) int64 { return now - 2_000_000 }, 500_000, []int64{0, 0, 2}, []string{"o1", "o3"}},
-		{"read in the future (clock set back)", func(now int64) int64 { return now + 2_000_000 }, hour, []int64{0, 0, 2}, []string{"o1", "o3"}},
+		{"ours alone", func(now int64) int64 { return now }, hour, []int64{0, 1, 1}, []string{"o1", "o2", "o3"}},
+		{"redelivered", func(int64) int64 { return 0 }, hour, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
+		{"read too long ago", func(now int64) int64 { return now - 2_000_000 }, 500_000, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
+		{"read in the future (clock set back)", func(now int64) int64 { return now + 2_000_000 }, hour, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -139,6 +140,7 @@ func TestPayAndAckScript(t *testing.T) {
 // TestPaidAnywayIsLogged: a batch handed to pay fresh (Message.ReadAt) is
 // still ours alone, and is acked at once. If an order of it was acked by
 // someone else meanwhile, the batch is paid whole, and the service says so.
+// Delivered again, the batch is checked order by order.
 func TestPaidAnywayIsLogged(t *testing.T) {
 	rdb, orders, now := threeOrdersSecondAckedByHand(t)
 	var batch []consumer.Message
@@ -159,8 +161,21 @@ func TestPaidAnywayIsLogged(t *testing.T) {
 	if paid, before := p.paid.Load(), p.alreadyPaid.Load(); paid != 3 || before != 0 {
 		t.Errorf("%d paid, %d skipped as paid before; want 3 and 0: a batch still ours is paid whole", paid, before)
 	}
+	if atOnce, oneByOne := p.batchesAtOnce.Load(), p.batchesOneByOne.Load(); atOnce != 1 || oneByOne != 0 {
+		t.Errorf("batches acked at once %d, order by order %d; want 1 and 0", atOnce, oneByOne)
+	}
 	if log := logged.String(); !strings.Contains(log, "paid anyway") || !strings.Contains(log, "count=1") {
 		t.Errorf("log %q, want a warning that 1 order was paid anyway", log)
+	}
+	// Delivered again (no ReadAt): checked order by order, none paid twice.
+	for i := range batch {
+		batch[i].ReadAt, batch[i].Deliveries = time.Time{}, 2
+	}
+	if _, err := p.pay(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if paid, before, oneByOne := p.paid.Load(), p.alreadyPaid.Load(), p.batchesOneByOne.Load(); paid != 3 || before != 3 || oneByOne != 1 {
+		t.Errorf("delivered again: %d paid, %d skipped, %d batches order by order; want 3, 3 and 1", paid, before, oneByOne)
 	}
 }
 
@@ -216,8 +231,8 @@ func TestSameNameRereadKeepsTheFence(t *testing.T) {
 	theirs := readOrders(t, rdb, "same", "0", 0) // the second process: our pending entries, again
 	pay(theirs[:1], 0)                           // it pays o1 first
 	reply := pay(ours, now.UnixMicro())
-	if want := []int64{1, 0, 1}; !slices.Equal(reply, want) {
-		t.Errorf("reply %v, want %v: o1 skipped as paid before, o2 and o3 paid", reply, want)
+	if want := []int64{1, 0, 0, 1}; !slices.Equal(reply, want) {
+		t.Errorf("reply %v, want %v: checked order by order, o1 skipped as paid before, o2 and o3 paid", reply, want)
 	}
 	if paid, want := paidOrders(t, rdb), []string{"o1", "o2", "o3"}; !slices.Equal(paid, want) {
 		t.Errorf("payment-events holds %v, want %v: each order paid once", paid, want)
@@ -252,8 +267,8 @@ func TestPayAndAckScriptBigBatch(t *testing.T) {
 		readAt    int64
 		wantReply int
 	}{
-		{"ours alone", now.UnixMicro(), 2},
-		{"delivered again", 0, 2 + n},
+		{"ours alone", now.UnixMicro(), 3},
+		{"delivered again", 0, 3 + n},
 	} {
 		reply, err := payAndAckScript.Run(ctx, rdb, keys, orderArgs(orders, n, events.PaymentGroup, tc.readAt, hour)...).Int64Slice()
 		if err != nil || len(reply) != tc.wantReply {
@@ -299,8 +314,8 @@ func TestPayAndAckWithoutTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []int64{0, 0, 2}; !slices.Equal(reply, want) {
-		t.Errorf("reply %v, want %v: o1 and o3 paid, o2 (acked by hand) skipped", reply, want)
+	if want := []int64{0, 0, 0, 2}; !slices.Equal(reply, want) {
+		t.Errorf("reply %v, want %v: checked order by order, o1 and o3 paid, o2 (acked by hand) skipped", reply, want)
 	}
 }
 

@@ -9,9 +9,10 @@
 --         redelivered or tried again), ARGV[4] how long a batch is ours alone
 --         after its read, in µs,
 --         then 5 per order: entry ID, userId, productId, price, orderId
--- Returns the paymentProcessId before the first one it gives; how many orders
--- of a batch ours alone were no longer pending (acked by hand, say), and paid
--- anyway; then the position (1, 2, ...) of each order skipped as paid before.
+-- Returns the paymentProcessId before the first one it gives; 1 if the batch
+-- was acked at once, 0 if order by order; how many orders of a batch acked at
+-- once were no longer pending (acked by hand, say), and paid anyway; then the
+-- position (1, 2, ...) of each order skipped as paid before.
 -- The orders it pays get the next numbers in turn: one number per order cost
 -- Redis 3.5% more (callgrind, docs/performance.md).
 
@@ -59,8 +60,9 @@ local function deliveredOnce(id)
   return entry ~= nil and entry[4] == 1
 end
 
-local acked, skipped, paidAnyway = {}, {}, 0
+local acked, skipped, atOnce, paidAnyway = {}, {}, 0, 0
 if readLately() and deliveredOnce(argv[5]) then
+  atOnce = 1
   -- Lua's unpack takes at most about 8,000 values: XACK 1,000 at a time.
   for from = 1, n, 1000 do
     local to, ids = math.min(from + 999, n), {}
@@ -85,7 +87,7 @@ end
 local count = n - #skipped
 -- The answer, without unpack: every order of a big batch may be skipped.
 local function answer(before)
-  local reply = {before, paidAnyway}
+  local reply = {before, atOnce, paidAnyway}
   for _, k in ipairs(skipped) do reply[#reply + 1] = k end
   return reply
 end
