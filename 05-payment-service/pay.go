@@ -187,7 +187,7 @@ func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) 
 		p.log.Warn("orders of a batch still ours were no longer pending (acked by hand, or lost by Redis): paid anyway, once",
 			"count", paidAnyway, "first", orders[0].entryID, "last", orders[len(orders)-1].entryID)
 	}
-	return ids, err
+	return ids, nil
 }
 
 // batchReadAt is when the batch was read, by Redis's clock, in µs; 0 when any
@@ -265,6 +265,11 @@ const batchesHelp = "Batches paid with PAYMENT_DEDUPE=ack, by how their order ev
 
 // collectors are the payment counters for /metrics.
 func (p *payer) collectors() []prometheus.Collector {
+	batches := func(ack string, n *atomic.Int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "payment_batches_total", Help: batchesHelp, ConstLabels: prometheus.Labels{"ack": ack},
+		}, func() float64 { return float64(n.Load()) })
+	}
 	return []prometheus.Collector{
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "payments_created_total",
@@ -274,16 +279,8 @@ func (p *payer) collectors() []prometheus.Collector {
 			Name: "payments_already_paid_total",
 			Help: "Orders delivered again after they were paid, and not paid twice.",
 		}, func() float64 { return float64(p.alreadyPaid.Load()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name:        "payment_batches_total",
-			Help:        batchesHelp,
-			ConstLabels: prometheus.Labels{"ack": "at_once"},
-		}, func() float64 { return float64(p.batchesAtOnce.Load()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name:        "payment_batches_total",
-			Help:        batchesHelp,
-			ConstLabels: prometheus.Labels{"ack": "order_by_order"},
-		}, func() float64 { return float64(p.batchesOneByOne.Load()) }),
+		batches("at_once", &p.batchesAtOnce),
+		batches("order_by_order", &p.batchesOneByOne),
 	}
 }
 
