@@ -1,20 +1,18 @@
--- checkfirst.lua: the start of both payment scripts; pay.go puts it in
--- front of payandack.lua and of paymarked.lua. It expects their keys:
--- KEYS[1] payment-events, KEYS[2] the paymentProcessId counter.
---
--- Check first. Redis does not roll back a script that fails halfway: the
--- writes made before the error stay. So fail now on anything that would make
--- a later write fail (a key of the wrong type, a command the ACL user may not
--- run), before writing anything. mayRun lets each script ask the ACL about
--- its own writes.
+-- checkfirst.lua: pay.go puts it in front of pay.lua, with the same keys.
+-- Redis does not roll back a script that fails halfway: the writes made
+-- before the error stay. So fail now on anything that would make a later
+-- write fail (a key of the wrong type, a command the ACL user may not run),
+-- before writing anything.
 local function typeOf(key)
   local t = redis.call('TYPE', key)
   if type(t) == 'table' then return t.ok end
   return t
 end
-local streamType = typeOf(KEYS[1])
-if streamType ~= 'stream' and streamType ~= 'none' then
-  return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. streamType .. ', not a stream')
+for key, want in pairs({[KEYS[1]] = 'stream', [KEYS[3]] = 'zset'}) do
+  local found = typeOf(key)
+  if found ~= want and found ~= 'none' then
+    return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. found .. ', not a ' .. want)
+  end
 end
 local counter = redis.call('GET', KEYS[2])
 if counter and not string.match(counter, '^%-?%d+$') then
@@ -22,4 +20,9 @@ if counter and not string.match(counter, '^%-?%d+$') then
 end
 local function mayRun(...)
   return not redis.acl_check_cmd or redis.acl_check_cmd(...)
+end
+if not (mayRun('ZADD', KEYS[3], '1', 'o') and mayRun('INCRBY', KEYS[2], '1') and
+        mayRun('XADD', KEYS[1], '*', 'f', 'v') and mayRun('XTRIM', KEYS[1], 'MAXLEN', '1') and
+        (not KEYS[4] or mayRun('XACK', KEYS[4], ARGV[2], '0-1'))) then
+  return redis.error_reply('NOPERM this user may not run ZADD, INCRBY, XADD, XTRIM and XACK on these keys')
 end

@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,96 +20,60 @@ import (
 )
 
 // An order event can be delivered more than once: after a crash before the
-// ack, or when another instance claims it from a slow one that then wakes up
-// and finishes. Each script below makes paying idempotent, so that no order is
-// ever paid twice. Each pays a whole batch in one call, because a call costs
-// far more than the work in it; each tells, for every order, its new
-// paymentProcessId, or that the order had been paid already.
+// ack, when another instance claims it from a slow one that then wakes up,
+// or when the group is lost and read again from the start. pay.lua makes
+// paying idempotent with a record per paid order, so that no order is ever
+// paid twice, whatever delivered it. It pays a whole batch in one call,
+// because a call costs far more than the work in it.
 //
-// The paymentProcessId comes from INCR on a counter in Redis: unlike the
+// The paymentProcessId comes from INCRBY on a counter in Redis: unlike the
 // tutorial's in-memory counter, it does not restart at 0 and is shared by
 // every instance.
 
-// DedupeMode says how the service keeps an order from being paid twice.
-type DedupeMode string
-
-const (
-	// DedupeAck pays and acks each order in one script (payandack.lua): the
-	// ack itself says "paid". The default on a single Redis.
-	DedupeAck DedupeMode = "ack"
-	// DedupeMarker pays each order once and marks it paid (paymarked.lua);
-	// the consumer acks afterwards. The only choice on a Redis Cluster.
-	DedupeMarker DedupeMode = "marker"
-)
-
-// dedupeMode reads PAYMENT_DEDUPE. On a cluster order-events and
-// payment-events live in different slots, and a script cannot touch both:
-// there, only markers work.
-func dedupeMode(v string, cluster bool) (DedupeMode, error) {
-	switch mode := DedupeMode(v); {
-	case mode == "" && cluster:
-		return DedupeMarker, nil
-	case mode == "":
-		return DedupeAck, nil
-	case mode == DedupeAck && cluster:
-		return "", errors.New("PAYMENT_DEDUPE=ack cannot work on a Redis Cluster: its script would touch two slots (CROSSSLOT); use marker")
-	case mode == DedupeAck, mode == DedupeMarker:
-		return mode, nil
-	}
-	return "", fmt.Errorf("PAYMENT_DEDUPE=%q: want %s or %s", v, DedupeAck, DedupeMarker)
-}
-
-// Each script is a file of its own, to read. Both start with the checks in
-// checkfirst.lua. Script.Run sends EVALSHA, and the whole script only when
-// Redis answers NOSCRIPT: after a restart, say.
+// pay.lua runs after the checks in checkfirst.lua, as one script. Script.Run
+// sends EVALSHA, and the whole script only when Redis answers NOSCRIPT.
 var (
 	//go:embed checkfirst.lua
 	checkFirstLua string
-	//go:embed payandack.lua
-	payAndAckLua string
-	//go:embed paymarked.lua
-	payMarkedLua string
-
-	payAndAckScript = redis.NewScript(checkFirstLua + payAndAckLua)
-	payMarkedScript = redis.NewScript(checkFirstLua + payMarkedLua)
+	//go:embed pay.lua
+	payLua    string
+	payScript = redis.NewScript(checkFirstLua + payLua)
 )
 
-// The counter and the markers share payment-events' hash tag, and so its
-// cluster slot, so that one script may touch all three.
+// The counter and the paid-orders set share payment-events' hash tag, and so
+// its cluster slot, so that one script may touch all three.
 const (
-	paidMarkerPrefix = "{" + events.PaymentStream + "}:paid:"
 	paymentIDCounter = "{" + events.PaymentStream + "}:payment-process-id"
+	paidOrdersKey    = "{" + events.PaymentStream + "}:paid-orders"
 )
 
 // payer pays orders.
 type payer struct {
-	rdb     redis.UniversalClient
-	log     *slog.Logger
-	dedupe  DedupeMode
-	out     *cli.Lines
-	maxLen  int64
-	paidTTL time.Duration
-	delay   time.Duration
+	rdb    redis.UniversalClient
+	log    *slog.Logger
+	out    *cli.Lines
+	maxLen int64
+	delay  time.Duration
+	// acks: the script acks the order events too. Not on a cluster, where
+	// order-events lives in another slot: there the consumer acks afterwards.
+	acks bool
 
 	paid        atomic.Int64
 	alreadyPaid atomic.Int64
-	// Batches payandack.lua acked with one XACK, and order by order. A drain
-	// of a backlog should be almost all at once: its reads return at once. A
-	// trickle is mostly order by order, since the time is taken before a read
-	// waits in BLOCK; an ACL user without +time is all order by order.
-	batchesAtOnce   atomic.Int64
-	batchesOneByOne atomic.Int64
+
+	trimMu     sync.Mutex
+	trimmedAt  time.Time
+	forgotten  atomic.Int64 // paid records removed with their trimmed order events
+	trimFailed atomic.Bool
 }
 
 // order is a valid order event and its entry ID.
 type order struct {
 	entryID string
-	readAt  time.Time // Message.ReadAt
 	events.Order
 }
 
-// pay handles a batch of order events with one script call. With DedupeAck
-// the script acks them too; with DedupeMarker the consumer acks afterwards.
+// pay handles a batch of order events with one script call.
 func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
 	var result consumer.Result
 	if p.delay > 0 {
@@ -125,29 +90,16 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		orders = append(orders, order{entryID: m.ID, readAt: m.ReadAt, Order: o})
+		orders = append(orders, order{entryID: m.ID, Order: o})
 	}
 	if len(orders) == 0 {
 		return result, nil
 	}
-
-	var ids []int64
-	var err error
-	switch p.dedupe {
-	case DedupeAck:
-		ids, err = p.payAndAck(ctx, orders)
-	case DedupeMarker:
-		ids, err = p.payOnceMarked(ctx, orders)
-	default:
-		err = fmt.Errorf("unknown dedupe mode %q", p.dedupe)
-	}
+	ids, err := p.payOnce(ctx, orders)
 	if err != nil {
 		return result, err
 	}
-
-	// The batch's lines go out in one write: a write per line cost a drain
-	// a fifth of the service's CPU (5.8 against 4.7 µs per order).
-	lines := make([]string, len(ids))
+	lines := make([]string, len(ids)) // one write per batch: see docs/performance.md
 	for i, id := range ids {
 		if id != 0 {
 			p.paid.Add(1)
@@ -158,64 +110,38 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 		}
 	}
 	p.out.Print(strings.Join(lines, "\n"))
+	p.forgetTrimmed(ctx)
 	return result, nil
 }
 
-// oursFor is how long after its read a batch of new orders is still this
-// instance's alone (Message.ReadAt): half the least CLAIM_MIN_IDLE, a margin
-// for Redis's clock. payandack.lua acks such a batch with one XACK.
-const oursFor = consumer.MinClaimMinIdle / 2
-
-// payAndAck runs payandack.lua on a batch of orders.
-func (p *payer) payAndAck(ctx context.Context, orders []order) ([]int64, error) {
-	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-	args := orderArgs(orders, p.maxLen, events.PaymentGroup, batchReadAt(orders), oursFor.Microseconds())
-	reply, err := payAndAckScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
-	if err != nil {
-		return nil, err
+// payOnce runs pay.lua on a batch: each order's new paymentProcessId, or 0
+// for an order paid before.
+func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
+	keys := []string{events.PaymentStream, paymentIDCounter, paidOrdersKey}
+	if p.acks {
+		keys = append(keys, events.OrderStream)
 	}
-	ids, atOnce, paidAnyway, err := numberInTurn(reply, len(orders))
-	if err != nil {
-		return nil, err
-	}
-	if atOnce {
-		p.batchesAtOnce.Add(1)
-	} else {
-		p.batchesOneByOne.Add(1)
-	}
-	if paidAnyway > 0 {
-		p.log.Warn("orders of a batch still ours were no longer pending (acked by hand, or lost by Redis): paid anyway, once",
-			"count", paidAnyway, "first", orders[0].entryID, "last", orders[len(orders)-1].entryID)
-	}
-	return ids, nil
-}
-
-// batchReadAt is when the batch was read, by Redis's clock, in µs; 0 when any
-// order was redelivered or is tried again, for which payandack.lua checks
-// each order on its own.
-func batchReadAt(orders []order) int64 {
-	first := orders[0].readAt
+	args := make([]any, 0, 2+6*len(orders))
+	args = append(args, p.maxLen, events.PaymentGroup)
 	for _, o := range orders {
-		if o.readAt.IsZero() {
-			return 0
-		}
-		if o.readAt.Before(first) {
-			first = o.readAt
-		}
+		args = append(args, o.entryID, events.IDTime(o.entryID).UnixMilli(), o.UserID, o.ProductID, o.Price, o.OrderID)
 	}
-	return first.UnixMicro()
+	reply, err := payScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
+	if err != nil {
+		return nil, err
+	}
+	return numberInTurn(reply, len(orders))
 }
 
-// numberInTurn reads payandack.lua's answer: the paymentProcessId before the
-// batch's first, whether the batch was acked at once, how many orders were
-// paid anyway, then the positions (from 1) of the orders paid before. The
+// numberInTurn reads pay.lua's answer: the paymentProcessId before the
+// batch's first, then the positions (from 1) of the orders paid before. The
 // others got the next numbers in turn.
-func numberInTurn(reply []int64, orders int) (ids []int64, atOnce bool, paidAnyway int64, err error) {
-	if len(reply) < 3 || len(reply)-3 > orders {
-		return nil, false, 0, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
+func numberInTurn(reply []int64, orders int) ([]int64, error) {
+	if len(reply) < 1 || len(reply)-1 > orders {
+		return nil, fmt.Errorf("payment script: %d numbers for %d orders", len(reply), orders)
 	}
-	ids = make([]int64, orders)
-	id, skipped := reply[0], reply[3:]
+	ids := make([]int64, orders)
+	id, skipped := reply[0], reply[1:]
 	for i := range ids {
 		if len(skipped) > 0 && skipped[0] == int64(i+1) {
 			skipped = skipped[1:]
@@ -225,62 +151,60 @@ func numberInTurn(reply []int64, orders int) (ids []int64, atOnce bool, paidAnyw
 		ids[i] = id
 	}
 	if len(skipped) > 0 {
-		return nil, false, 0, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
-	}
-	return ids, reply[1] == 1, reply[2], nil
-}
-
-// payOnceMarked runs paymarked.lua on a batch of orders. It answers each
-// order's paymentProcessId, or 0 for an order paid before.
-func (p *payer) payOnceMarked(ctx context.Context, orders []order) ([]int64, error) {
-	keys := []string{events.PaymentStream, paymentIDCounter}
-	for _, o := range orders {
-		keys = append(keys, paidMarkerPrefix+o.OrderID)
-	}
-	args := orderArgs(orders, p.maxLen, int64(p.paidTTL/time.Second))
-	ids, err := payMarkedScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) != len(orders) {
-		return nil, fmt.Errorf("payment script: %d results for %d orders", len(ids), len(orders))
+		return nil, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
 	}
 	return ids, nil
 }
 
-// orderArgs is the ARGV both scripts take: MAXLEN, the script's own
-// arguments, then five per order.
-func orderArgs(orders []order, maxLen int64, own ...any) []any {
-	args := make([]any, 0, 1+len(own)+5*len(orders))
-	args = append(args, maxLen)
-	args = append(args, own...)
-	for _, o := range orders {
-		args = append(args, o.entryID, o.UserID, o.ProductID, o.Price, o.OrderID)
+// forgetEvery is how often the records of paid orders are trimmed.
+const forgetEvery = 10 * time.Second
+
+// forgetTrimmed removes the records of orders whose entries order-events no
+// longer holds: an entry trimmed away cannot be delivered again, so its
+// record is no longer needed. A record lives exactly as long as its entry,
+// which is what makes reading the whole stream again safe (see main.go).
+func (p *payer) forgetTrimmed(ctx context.Context) {
+	if !p.trimMu.TryLock() {
+		return // another batch in flight is at it
 	}
-	return args
+	defer p.trimMu.Unlock()
+	if time.Since(p.trimmedAt) < forgetEvery {
+		return
+	}
+	p.trimmedAt = time.Now()
+	first, err := p.rdb.XRangeN(ctx, events.OrderStream, "-", "+", 1).Result()
+	if err != nil || len(first) == 0 {
+		p.noteForgetError(err)
+		return // no entry: keep every record, nothing to compare with
+	}
+	below := "(" + strconv.FormatInt(events.IDTime(first[0].ID).UnixMilli(), 10)
+	n, err := p.rdb.ZRemRangeByScore(ctx, paidOrdersKey, "-inf", below).Result()
+	p.noteForgetError(err)
+	p.forgotten.Add(n)
 }
 
-const batchesHelp = "Batches paid with PAYMENT_DEDUPE=ack, by how their order events were acked: " +
-	"at_once (one XACK: a batch read less than 0.5s before, ours alone) or order_by_order (the fence)."
+// noteForgetError logs the first failure to trim the records, and the
+// recovery: the set grows meanwhile, and nothing else goes wrong.
+func (p *payer) noteForgetError(err error) {
+	if err != nil && !p.trimFailed.Swap(true) {
+		p.log.Warn("could not trim the records of paid orders; trying again later", "key", paidOrdersKey, "err", err)
+	}
+	if err == nil && p.trimFailed.Swap(false) {
+		p.log.Info("trimming the records of paid orders works again", "key", paidOrdersKey)
+	}
+}
 
 // collectors are the payment counters for /metrics.
 func (p *payer) collectors() []prometheus.Collector {
-	batches := func(ack string, n *atomic.Int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "payment_batches_total", Help: batchesHelp, ConstLabels: prometheus.Labels{"ack": ack},
-		}, func() float64 { return float64(n.Load()) })
+	counter := func(name, help string, n *atomic.Int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(n.Load()) })
 	}
 	return []prometheus.Collector{
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "payments_created_total",
-			Help: "Orders paid by this instance: payment events published.",
-		}, func() float64 { return float64(p.paid.Load()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "payments_already_paid_total",
-			Help: "Orders delivered again after they were paid, and not paid twice.",
-		}, func() float64 { return float64(p.alreadyPaid.Load()) }),
-		batches("at_once", &p.batchesAtOnce),
-		batches("order_by_order", &p.batchesOneByOne),
+		counter("payments_created_total", "Orders paid by this instance: payment events published.", &p.paid),
+		counter("payments_already_paid_total", "Orders delivered again after they were paid, and not paid twice.", &p.alreadyPaid),
+		counter("payments_paid_records_forgotten_total",
+			"Records of paid orders removed by this instance because order-events no longer holds their entries.", &p.forgotten),
 	}
 }
 

@@ -12,240 +12,136 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/streams-workshop/kit/acl"
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/testkit"
 )
 
-func TestDedupeMode(t *testing.T) {
-	for _, tc := range []struct {
-		env     string
-		cluster bool
-		want    DedupeMode
-		err     string
-	}{
-		{"", false, DedupeAck, ""},
-		{"", true, DedupeMarker, ""},
-		{"marker", false, DedupeMarker, ""},
-		{"marker", true, DedupeMarker, ""},
-		{"ack", false, DedupeAck, ""},
-		{"ack", true, "", "PAYMENT_DEDUPE=ack cannot work on a Redis Cluster"},
-		{"maybe", false, "", `PAYMENT_DEDUPE="maybe": want ack or marker`},
-	} {
-		got, err := dedupeMode(tc.env, tc.cluster)
-		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.HasPrefix(err.Error(), tc.err)) {
-			t.Errorf("dedupeMode(%q, cluster=%v) = %q, %v; want %q, %q", tc.env, tc.cluster, got, err, tc.want, tc.err)
-		}
-	}
-}
-
 func TestNumberInTurn(t *testing.T) {
 	for _, tc := range []struct {
-		reply      []int64
-		want       []int64
-		atOnce     bool
-		paidAnyway int64
-		err        bool
+		reply []int64
+		want  []int64
+		err   bool
 	}{
-		{[]int64{41, 1, 0}, []int64{42, 43, 44}, true, 0, false},
-		{[]int64{41, 0, 0, 2}, []int64{42, 0, 43}, false, 0, false},
-		{[]int64{41, 1, 1}, []int64{42, 43, 44}, true, 1, false},
-		{[]int64{0, 0, 0, 1, 2, 3}, []int64{0, 0, 0}, false, 0, false},
-		{[]int64{}, nil, false, 0, true},
-		{[]int64{41, 0}, nil, false, 0, true},
-		{[]int64{41, 0, 0, 4}, nil, false, 0, true},
-		{[]int64{41, 0, 0, 3, 2}, nil, false, 0, true},
+		{[]int64{41}, []int64{42, 43, 44}, false},
+		{[]int64{41, 2}, []int64{42, 0, 43}, false},
+		{[]int64{0, 1, 2, 3}, []int64{0, 0, 0}, false},
+		{[]int64{}, nil, true},
+		{[]int64{41, 4}, nil, true},
+		{[]int64{41, 3, 2}, nil, true},
+		{[]int64{41, 1, 2, 3, 3}, nil, true},
 	} {
-		got, atOnce, paidAnyway, err := numberInTurn(tc.reply, 3)
-		if (err != nil) != tc.err || !slices.Equal(got, tc.want) || atOnce != tc.atOnce || paidAnyway != tc.paidAnyway {
-			t.Errorf("numberInTurn(%v, 3) = %v, %v, %d, %v; want %v, %v, %d (error %v)",
-				tc.reply, got, atOnce, paidAnyway, err, tc.want, tc.atOnce, tc.paidAnyway, tc.err)
+		got, err := numberInTurn(tc.reply, 3)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("numberInTurn(%v, 3) = %v, %v; want %v (error %v)", tc.reply, got, err, tc.want, tc.err)
 		}
 	}
 }
 
-func TestBatchReadAt(t *testing.T) {
-	t1, t2 := time.UnixMicro(1_700_000_000_000_000), time.UnixMicro(1_700_000_000_000_100)
-	for _, tc := range []struct {
-		readAts []time.Time
-		want    int64
-	}{
-		{[]time.Time{t1, t1}, t1.UnixMicro()},
-		{[]time.Time{t2, t1}, t1.UnixMicro()},
-		{[]time.Time{t1, {}}, 0},
-		{[]time.Time{{}}, 0},
-	} {
-		var orders []order
-		for _, at := range tc.readAts {
-			orders = append(orders, order{readAt: at})
-		}
-		if got := batchReadAt(orders); got != tc.want {
-			t.Errorf("batchReadAt(%v) = %d, want %d", tc.readAts, got, tc.want)
-		}
-	}
-}
-
-// TestOursForIsWithinTheLease: a batch is acked at once only while no other
-// consumer may have claimed it; the window must end well before the least
-// CLAIM_MIN_IDLE, with room for Redis's clock.
-func TestOursForIsWithinTheLease(t *testing.T) {
-	if oursFor <= 0 || oursFor > consumer.MinClaimMinIdle/2 {
-		t.Errorf("oursFor = %v, want more than 0 and at most half of consumer.MinClaimMinIdle (%v)", oursFor, consumer.MinClaimMinIdle)
-	}
-}
-
-// TestPayAndAckScript runs payandack.lua on a batch of three read orders,
-// the second of which was acked by hand meanwhile. A batch still ours alone
-// (read less than the window ago, by Redis's clock) is acked with one XACK
-// and paid whole; any other is checked order by order, and the acked one is
-// skipped as paid before.
-func TestPayAndAckScript(t *testing.T) {
-	const hour = int64(time.Hour / time.Microsecond)
-	for _, tc := range []struct {
-		name       string
-		readAt     func(now int64) int64 // Redis's clock when the test reads, in µs
-		window     int64
-		wantReply  []int64
-		wantOrders []string
-	}{
-		{"ours alone", func(now int64) int64 { return now }, hour, []int64{0, 1, 1}, []string{"o1", "o2", "o3"}},
-		{"redelivered", func(int64) int64 { return 0 }, hour, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
-		{"read too long ago", func(now int64) int64 { return now - 2_000_000 }, 500_000, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
-		{"read in the future (clock set back)", func(now int64) int64 { return now + 2_000_000 }, hour, []int64{0, 0, 0, 2}, []string{"o1", "o3"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+// TestPaidOnceWhateverTheGroupSays: the fence is the paid record, not the
+// pending list. An order paid once is not paid again when it is delivered
+// again in any way the group allows: acked by hand, read again by a process
+// with the same name, or read again after the group was destroyed and made
+// anew, by any number of payers, with the script acking or not (a cluster).
+func TestPaidOnceWhateverTheGroupSays(t *testing.T) {
+	for _, acks := range []bool{true, false} {
+		t.Run(fmt.Sprint("script acks: ", acks), func(t *testing.T) {
 			ctx := context.Background()
-			rdb, orders, now := threeOrdersSecondAckedByHand(t)
-			keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-			args := orderArgs(orders, 1000, events.PaymentGroup, tc.readAt(now), tc.window)
-			reply, err := payAndAckScript.Run(ctx, rdb, keys, args...).Int64Slice()
-			if err != nil {
-				t.Fatal(err)
+			rdb := testkit.StartT(t).Client()
+			addOrders(t, rdb, 3)
+			rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+			a, b := newPayer(rdb, acks), newPayer(rdb, acks)
+
+			first := readBatch(t, rdb, "same", ">")
+			again := readBatch(t, rdb, "same", "0") // a second process with the same name
+			rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2")
+			mustPay(t, b, again[:1])
+			mustPay(t, a, first)
+			rdb.XGroupDestroy(ctx, events.OrderStream, events.PaymentGroup)
+			rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+			mustPay(t, b, readBatch(t, rdb, "other", ">"))
+
+			if paid, want := paidOrders(t, rdb), []string{"o1", "o2", "o3"}; !slices.Equal(paid, want) {
+				t.Errorf("payment-events holds %v, want %v: each order paid once", paid, want)
 			}
-			if !slices.Equal(reply, tc.wantReply) {
-				t.Errorf("reply %v, want %v", reply, tc.wantReply)
+			if got := a.paid.Load() + b.paid.Load(); got != 3 {
+				t.Errorf("%d payments counted, want 3", got)
 			}
-			if paid := paidOrders(t, rdb); !slices.Equal(paid, tc.wantOrders) {
-				t.Errorf("payment-events holds %v, want %v", paid, tc.wantOrders)
+			if got := a.alreadyPaid.Load() + b.alreadyPaid.Load(); got != 4 {
+				t.Errorf("%d deliveries counted as paid before, want 4 (o1 once, then all three)", got)
 			}
-			if n := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; n != 0 {
-				t.Errorf("%d order events still pending, want 0", n)
+			pending := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count
+			if want := map[bool]int64{true: 0, false: 3}[acks]; pending != want {
+				t.Errorf("%d order events pending, want %d", pending, want)
 			}
 		})
 	}
 }
 
-// TestPaidAnywayIsLogged: a batch handed to pay fresh (Message.ReadAt) is
-// still ours alone, and is acked at once. If an order of it was acked by
-// someone else meanwhile, the batch is paid whole, and the service says so.
-// Delivered again, the batch is checked order by order.
-func TestPaidAnywayIsLogged(t *testing.T) {
-	rdb, orders, now := threeOrdersSecondAckedByHand(t)
-	var batch []consumer.Message
-	for _, o := range orders {
-		values := map[string]any{}
-		for f := o.Fields(); len(f) > 0; f = f[2:] {
-			values[f[0]] = f[1]
-		}
-		batch = append(batch, consumer.Message{XMessage: redis.XMessage{ID: o.entryID, Values: values},
-			Deliveries: 1, ReadAt: time.UnixMicro(now)})
-	}
-	var logged strings.Builder
-	p := &payer{rdb: rdb, log: slog.New(slog.NewTextHandler(&logged, nil)), dedupe: DedupeAck,
-		out: cli.NewLines(io.Discard), maxLen: 1000}
-	if _, err := p.pay(context.Background(), batch); err != nil {
-		t.Fatal(err)
-	}
-	if paid, before := p.paid.Load(), p.alreadyPaid.Load(); paid != 3 || before != 0 {
-		t.Errorf("%d paid, %d skipped as paid before; want 3 and 0: a batch still ours is paid whole", paid, before)
-	}
-	if atOnce, oneByOne := p.batchesAtOnce.Load(), p.batchesOneByOne.Load(); atOnce != 1 || oneByOne != 0 {
-		t.Errorf("batches acked at once %d, order by order %d; want 1 and 0", atOnce, oneByOne)
-	}
-	if log := logged.String(); !strings.Contains(log, "paid anyway") || !strings.Contains(log, "count=1") {
-		t.Errorf("log %q, want a warning that 1 order was paid anyway", log)
-	}
-	// Delivered again (no ReadAt): checked order by order, none paid twice.
-	for i := range batch {
-		batch[i].ReadAt, batch[i].Deliveries = time.Time{}, 2
-	}
-	if _, err := p.pay(context.Background(), batch); err != nil {
-		t.Fatal(err)
-	}
-	if paid, before, oneByOne := p.paid.Load(), p.alreadyPaid.Load(), p.batchesOneByOne.Load(); paid != 3 || before != 3 || oneByOne != 1 {
-		t.Errorf("delivered again: %d paid, %d skipped, %d batches order by order; want 3, 3 and 1", paid, before, oneByOne)
-	}
-}
-
-// threeOrdersSecondAckedByHand writes orders o1..o3, reads them in the payment
-// group and acks the second by hand. It returns Redis's clock just after, in µs.
-func threeOrdersSecondAckedByHand(t *testing.T) (rdb *redis.Client, orders []order, now int64) {
-	t.Helper()
-	ctx := context.Background()
-	rdb = testkit.StartT(t).Client()
-	for i := 1; i <= 3; i++ {
-		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
-		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
-	}
-	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
-	orders = readOrders(t, rdb, "a", ">", 0)
-	rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, "1-2") // by hand
-	at, err := rdb.Time(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rdb, orders, at.UnixMicro()
-}
-
-// TestSameNameRereadKeepsTheFence: a second process with our consumer name
-// (a name set twice, a restart that overlaps the old process) reads our
-// pending entries at once, by ID 0, and pays one of them. Our batch is fresh
-// by the clock, but its first entry was delivered twice: the script checks
-// order by order, and no order is paid twice.
-func TestSameNameRereadKeepsTheFence(t *testing.T) {
-	ctx := context.Background()
-	rdb := testkit.StartT(t).Client()
-	for i := 1; i <= 3; i++ {
-		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
-		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("1-", i), Values: o.Fields()})
-	}
-	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
-	pay := func(orders []order, readAt int64) []int64 {
-		t.Helper()
-		keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-		args := orderArgs(orders, 1000, events.PaymentGroup, readAt, int64(time.Hour/time.Microsecond))
-		reply, err := payAndAckScript.Run(ctx, rdb, keys, args...).Int64Slice()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return reply
-	}
-
-	ours := readOrders(t, rdb, "same", ">", 0) // the first process's batch, fresh
-	now, err := rdb.Time(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs := readOrders(t, rdb, "same", "0", 0) // the second process: our pending entries, again
-	pay(theirs[:1], 0)                           // it pays o1 first
-	reply := pay(ours, now.UnixMicro())
-	if want := []int64{1, 0, 0, 1}; !slices.Equal(reply, want) {
-		t.Errorf("reply %v, want %v: checked order by order, o1 skipped as paid before, o2 and o3 paid", reply, want)
-	}
-	if paid, want := paidOrders(t, rdb), []string{"o1", "o2", "o3"}; !slices.Equal(paid, want) {
-		t.Errorf("payment-events holds %v, want %v: each order paid once", paid, want)
-	}
-}
-
-// TestPayAndAckScriptBigBatch: Lua's unpack takes at most about 8,000 values.
-// A batch bigger than that is acked at once in parts, and, delivered again
-// after it was paid, answers every position as paid before.
-func TestPayAndAckScriptBigBatch(t *testing.T) {
+// TestPayScriptBigBatch: Lua's unpack takes at most about 8,000 values. A
+// bigger batch is acked in parts, and, delivered again, answers every
+// position as paid before.
+func TestPayScriptBigBatch(t *testing.T) {
 	const n = 8200
 	ctx := context.Background()
 	rdb := testkit.StartT(t).Client()
+	addOrders(t, rdb, n)
+	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+	p := newPayer(rdb, true)
+	batch := readBatch(t, rdb, "a", ">")
+	mustPay(t, p, batch)
+	mustPay(t, p, batch)
+	if got := rdb.XLen(ctx, events.PaymentStream).Val(); got != n {
+		t.Errorf("payment-events holds %d payments, want %d", got, n)
+	}
+	if got := p.alreadyPaid.Load(); got != n {
+		t.Errorf("the second time, %d orders were skipped as paid, want %d", got, n)
+	}
+	if got := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; got != 0 {
+		t.Errorf("%d order events still pending, want 0", got)
+	}
+}
+
+// TestRecordsLiveAsLongAsTheirEntries: a paid record is removed only once
+// order-events no longer holds its entry, and only then.
+func TestRecordsLiveAsLongAsTheirEntries(t *testing.T) {
+	ctx := context.Background()
+	rdb := testkit.StartT(t).Client()
+	addOrders(t, rdb, 3) // 1-1, 1-2, 1-3
+	for i := 4; i <= 5; i++ {
+		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+		rdb.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, ID: fmt.Sprint("2-", i), Values: o.Fields()})
+	}
+	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+	p := newPayer(rdb, true)
+	mustPay(t, p, readBatch(t, rdb, "a", ">"))
+	rdb.XTrimMaxLen(ctx, events.OrderStream, 2) // 1-1 .. 1-3 go
+	p.trimmedAt = time.Time{}                   // pay trimmed just now: it is due again
+	p.forgetTrimmed(ctx)
+	if got, want := rdb.ZRange(ctx, paidOrdersKey, 0, -1).Val(), []string{"o4", "o5"}; !slices.Equal(got, want) {
+		t.Errorf("paid records %v, want %v: the records of trimmed entries go, the others stay", got, want)
+	}
+	if got := p.forgotten.Load(); got != 3 {
+		t.Errorf("%d records counted as forgotten, want 3", got)
+	}
+	rdb.Del(ctx, events.OrderStream)
+	p.trimmedAt = time.Time{}
+	p.forgetTrimmed(ctx)
+	if got := rdb.ZCard(ctx, paidOrdersKey).Val(); got != 2 {
+		t.Errorf("%d paid records after order-events was deleted, want 2: nothing to compare with, keep them", got)
+	}
+}
+
+func newPayer(rdb redis.UniversalClient, acks bool) *payer {
+	return &payer{rdb: rdb, log: slog.New(slog.NewTextHandler(io.Discard, nil)), out: cli.NewLines(io.Discard),
+		maxLen: 1_000_000, acks: acks}
+}
+
+// addOrders writes orders o1..on with IDs 1-1..1-n: they share one millisecond.
+func addOrders(t *testing.T, rdb *redis.Client, n int) {
+	t.Helper()
+	ctx := context.Background()
 	pipe := rdb.Pipeline()
 	for i := 1; i <= n; i++ {
 		o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
@@ -254,89 +150,30 @@ func TestPayAndAckScriptBigBatch(t *testing.T) {
 	if _, err := pipe.Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
-	orders := readOrders(t, rdb, "a", ">", n)
-	now, err := rdb.Time(ctx).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-	hour := int64(time.Hour / time.Microsecond)
-	for _, tc := range []struct {
-		name      string
-		readAt    int64
-		wantReply int
-	}{
-		{"ours alone", now.UnixMicro(), 3},
-		{"delivered again", 0, 3 + n},
-	} {
-		reply, err := payAndAckScript.Run(ctx, rdb, keys, orderArgs(orders, n, events.PaymentGroup, tc.readAt, hour)...).Int64Slice()
-		if err != nil || len(reply) != tc.wantReply {
-			t.Fatalf("%s: %d numbers in the reply (err %v), want %d", tc.name, len(reply), err, tc.wantReply)
-		}
-	}
-	if got := rdb.XLen(ctx, events.PaymentStream).Val(); got != n {
-		t.Errorf("payment-events holds %d payments, want %d", got, n)
-	}
-	if got := rdb.XPending(ctx, events.OrderStream, events.PaymentGroup).Val().Count; got != 0 {
-		t.Errorf("%d order events still pending, want 0", got)
-	}
 }
 
-// TestPayAndAckWithoutTime: an ACL user made from the rules before TIME was
-// needed (users.acl without +time) still pays a fresh batch, checked order by
-// order, instead of refusing every batch until it is dead-lettered.
-func TestPayAndAckWithoutTime(t *testing.T) {
-	if mode, _ := testkit.Mode(); mode != "real" {
-		t.Skip("ACL users need a real redis-server (REDIS_TEST=real)")
-	}
-	ctx := context.Background()
-	rdb, orders, now := threeOrdersSecondAckedByHand(t)
-	var user acl.User
-	for _, u := range acl.Users() {
-		if u.Name == "payment-service" {
-			user = u
-		}
-	}
-	user.Rules = slices.DeleteFunc(user.Rules, func(r string) bool { return r == "+time" })
-	if err := rdb.Do(ctx, user.SetUser("pw")...).Err(); err != nil {
-		t.Fatal(err)
-	}
-	asUser := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, Username: user.Name, Password: "pw"})
-	defer asUser.Close()
-	if err := asUser.Time(ctx).Err(); err == nil || !strings.Contains(err.Error(), "NOPERM") {
-		t.Fatalf("TIME as %s without +time: %v, want NOPERM", user.Name, err)
-	}
-
-	keys := []string{events.PaymentStream, paymentIDCounter, events.OrderStream}
-	args := orderArgs(orders, 1000, events.PaymentGroup, now, int64(time.Hour/time.Microsecond))
-	reply, err := payAndAckScript.Run(ctx, asUser, keys, args...).Int64Slice()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []int64{0, 0, 0, 2}; !slices.Equal(reply, want) {
-		t.Errorf("reply %v, want %v: checked order by order, o1 and o3 paid, o2 (acked by hand) skipped", reply, want)
-	}
-}
-
-// readOrders reads entries of order-events in the payment group, as consumer
-// from cursor (">" or an ID), and parses them.
-func readOrders(t *testing.T, rdb *redis.Client, consumer, cursor string, count int64) []order {
+// readBatch reads every entry of order-events it can in the payment group,
+// as consumer from cursor (">" or an ID).
+func readBatch(t *testing.T, rdb *redis.Client, consumerName, cursor string) []consumer.Message {
 	t.Helper()
 	streams, err := rdb.XReadGroup(context.Background(), &redis.XReadGroupArgs{Group: events.PaymentGroup,
-		Consumer: consumer, Streams: []string{events.OrderStream, cursor}, Count: count}).Result()
+		Consumer: consumerName, Streams: []string{events.OrderStream, cursor}, Count: 0}).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var orders []order
+	var batch []consumer.Message
 	for _, m := range streams[0].Messages {
-		o, err := events.ParseOrder(m.ID, m.Values)
-		if err != nil {
-			t.Fatal(err)
-		}
-		orders = append(orders, order{entryID: m.ID, Order: o})
+		batch = append(batch, consumer.Message{XMessage: m, Deliveries: 1})
 	}
-	return orders
+	return batch
+}
+
+func mustPay(t *testing.T, p *payer, batch []consumer.Message) {
+	t.Helper()
+	result, err := p.pay(context.Background(), batch)
+	if err != nil || len(result.Rejected) > 0 {
+		t.Fatalf("pay: %v, rejected %v", err, result.Rejected)
+	}
 }
 
 // paidOrders lists the orderId of each payment in payment-events, in order.
@@ -351,4 +188,23 @@ func paidOrders(t *testing.T, rdb *redis.Client) []string {
 		paid = append(paid, fmt.Sprint(m.Values["orderId"]))
 	}
 	return paid
+}
+
+// TestPayScriptRefusesWrongTypes: checkfirst.lua fails before any write when
+// a key holds the wrong type.
+func TestPayScriptRefusesWrongTypes(t *testing.T) {
+	ctx := context.Background()
+	for _, key := range []string{events.PaymentStream, paidOrdersKey} {
+		rdb := testkit.StartT(t).Client()
+		addOrders(t, rdb, 1)
+		rdb.XGroupCreate(ctx, events.OrderStream, events.PaymentGroup, "0")
+		rdb.Set(ctx, key, "x", 0)
+		_, err := newPayer(rdb, true).pay(ctx, readBatch(t, rdb, "a", ">"))
+		if err == nil || !strings.Contains(err.Error(), "WRONGTYPE "+key) {
+			t.Errorf("%s holds a string: pay answered %v, want WRONGTYPE %s", key, err, key)
+		}
+		if n := rdb.Exists(ctx, paymentIDCounter).Val(); n != 0 {
+			t.Errorf("%s holds a string: the counter was written before the failure", key)
+		}
+	}
 }

@@ -57,10 +57,10 @@ func TestDuration(t *testing.T) {
 		want             time.Duration
 		err              string
 	}{
-		{"PAID_TTL", "", 168 * time.Hour, time.Second, 0, 168 * time.Hour, ""},
-		{"PAID_TTL", "1h30m", 168 * time.Hour, time.Second, 0, 90 * time.Minute, ""},
-		{"PAID_TTL", "500ms", 168 * time.Hour, time.Second, 0, 0, `PAID_TTL="500ms": want a Go duration of at least 1s, such as 168h`},
-		{"PAID_TTL", "24", 168 * time.Hour, time.Second, 0, 0, `PAID_TTL="24": want a Go duration of at least 1s, such as 168h`},
+		{"RECORD_TTL", "", 168 * time.Hour, time.Second, 0, 168 * time.Hour, ""},
+		{"RECORD_TTL", "1h30m", 168 * time.Hour, time.Second, 0, 90 * time.Minute, ""},
+		{"RECORD_TTL", "500ms", 168 * time.Hour, time.Second, 0, 0, `RECORD_TTL="500ms": want a Go duration of at least 1s, such as 168h`},
+		{"RECORD_TTL", "24", 168 * time.Hour, time.Second, 0, 0, `RECORD_TTL="24": want a Go duration of at least 1s, such as 168h`},
 		{"PAYMENT_DELAY", "0", 0, 0, 15 * time.Second, 0, ""},
 		{"PAYMENT_DELAY", "15s", 0, 0, 15 * time.Second, 15 * time.Second, ""},
 		{"PAYMENT_DELAY", "1h", 0, 0, 15 * time.Second, 0, `PAYMENT_DELAY="1h": want a Go duration from 0s to 15s, such as 1s`},

@@ -62,14 +62,12 @@ const (
 	DefaultDeadLetterMaxLen = 100_000
 )
 
-// MinClaimMinIdle is the least ClaimMinIdle a consumer accepts, so that a
-// handler may count on a new entry staying its own for that long after its
-// read (Message.ReadAt).
+// MinClaimMinIdle is the least ClaimMinIdle a consumer accepts: below it,
+// a batch that is merely slow would be taken over again and again.
 const MinClaimMinIdle = time.Second
 
-// MaxBlock is the longest Config.Block. The blocking read shares a pipeline
-// with TIME, and go-redis bounds a pipeline's replies by the client's read
-// timeout (5s unless set), not by the BLOCK in it.
+// MaxBlock is the longest Config.Block: a blocking read is not cancelled by
+// its context, so this is also how long shutdown may wait for it.
 const MaxBlock = 2 * time.Second
 
 // Message is one stream entry with the number of times it has been delivered
@@ -77,16 +75,6 @@ const MaxBlock = 2 * time.Second
 type Message struct {
 	redis.XMessage
 	Deliveries int64
-	// ReadAt is Redis's clock just before the read that delivered this new
-	// entry, on the handler's first try of its batch; zero for a redelivered
-	// entry, on a try again, on a Redis Cluster (TIME would go to any node),
-	// and when Redis would not tell the time. Until Redis's clock reaches
-	// ReadAt + MinClaimMinIdle, no consumer of the group with another name
-	// can have claimed the entry. A process with this consumer's name can
-	// read it again at once (ID 0), which counts one more delivery: check
-	// that, as payment-service does, before counting on the entry being
-	// this process's alone.
-	ReadAt time.Time
 }
 
 // Result is what a handler made of a batch.
@@ -151,7 +139,10 @@ type Config struct {
 	// the same atomic step as its work. The consumer then acks only the
 	// messages it dead-letters.
 	HandlerAcks bool
-	Log         *slog.Logger
+	// ReplayLostGroup: after NOGROUP, create the group again at the stream's
+	// start, and deliver every entry again (see recreateGroup).
+	ReplayLostGroup bool
+	Log             *slog.Logger
 }
 
 // Consumer is one member of a consumer group.

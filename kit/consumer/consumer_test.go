@@ -335,48 +335,9 @@ func TestBatchInHandIsKeptDuringAFault(t *testing.T) {
 	}
 }
 
-// Message.ReadAt is Redis's clock before the read, on a new entry's first
-// try only. A redelivered entry, and a try again (after a fault, when the
-// first try's reply may have been lost), get none: a handler must not take
-// them for its own alone.
-func TestReadAtOnlyOnFirstTryOfNewEntries(t *testing.T) {
-	rdb := privateRedis(t)
-	ctx := context.Background()
-	var before time.Time
-	old, fresh := pendingThenNew(t, rdb, func() { before = rdb.Time(ctx).Val() })
-
-	calls := 0
-	h := &recorder{fail: func() error {
-		if calls++; calls == 2 { // the first try of the new entry's batch
-			return context.DeadlineExceeded
-		}
-		return nil
-	}}
-	run(t, rdb, "c1", h, nil)
-	waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
-	after := rdb.Time(ctx).Val()
-
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.seen) != 3 || h.seen[0].ID != old || h.seen[1].ID != fresh || h.seen[2].ID != fresh {
-		t.Fatalf("the handler saw %v; want %s, then %s twice", h.seen, old, fresh)
-	}
-	if !h.seen[0].ReadAt.IsZero() {
-		t.Errorf("redelivered entry: ReadAt = %v, want zero", h.seen[0].ReadAt)
-	}
-	if at := h.seen[1].ReadAt; at.Before(before) || at.After(after) {
-		t.Errorf("new entry, first try: ReadAt = %v, want Redis's clock between %v and %v", at, before, after)
-	}
-	if !h.seen[2].ReadAt.IsZero() {
-		t.Errorf("new entry, tried again: ReadAt = %v, want zero", h.seen[2].ReadAt)
-	}
-}
-
-// TestNewRefusesWhatBreaksTheLease: a handler may count on a new entry staying
-// its reader's for MinClaimMinIdle, and on the blocking read's pipeline ending
-// within go-redis's read timeout; New refuses a configuration that breaks
-// either, and takes the bounds themselves.
-func TestNewRefusesWhatBreaksTheLease(t *testing.T) {
+// TestNewRefusesOutOfBounds: New refuses a ClaimMinIdle below
+// MinClaimMinIdle and a Block above MaxBlock, and takes the bounds themselves.
+func TestNewRefusesOutOfBounds(t *testing.T) {
 	handler := func(context.Context, []consumer.Message) (consumer.Result, error) { return consumer.Result{}, nil }
 	for _, tc := range []struct {
 		claimMinIdle, block time.Duration

@@ -36,22 +36,32 @@ func (c *Consumer) createGroupAt(ctx context.Context, id string) error {
 	return nil
 }
 
-// recreateGroup makes the group again after NOGROUP. It starts after the
-// last entry this consumer processed: if Redis lost its data, every new entry
-// comes later (IDs follow the clock); if someone destroyed the group, the
-// stream's old entries are not processed all over again.
+// recreateGroup makes the group again after NOGROUP: Redis restarted without
+// persistence, or someone destroyed the group or deleted the stream.
+//
+// With ReplayLostGroup, it starts at the stream's start: every instance
+// agrees on that position, and no entry is skipped; the handler must know
+// what it did before (payment-service's paid records). Otherwise it starts
+// after the last entry this consumer processed, so that old entries are not
+// handled all over again; entries that the lost group held pending for
+// other consumers are then not delivered again, and the log says so.
 func (c *Consumer) recreateGroup(ctx context.Context) error {
 	c.seenMu.Lock()
 	lastSeen := c.lastSeen
 	c.seenMu.Unlock()
 	from := lastSeen
-	if from == "" {
+	switch {
+	case c.cfg.ReplayLostGroup:
 		from = "0"
-	}
-	if lastSeen == "" {
+		length, _ := c.rdb.XLen(ctx, c.cfg.Stream).Result()
+		c.cfg.Log.Warn("the group is gone: creating it again at the stream's start; every entry is delivered again, "+
+			"and the handler skips what it did before", "entries", length)
+	case lastSeen == "":
+		from = "0"
 		c.cfg.Log.Info("creating the group", "from", from)
-	} else {
-		c.cfg.Log.Warn("the group is gone (Redis restarted without persistence?): creating it again", "from", from)
+	default:
+		c.cfg.Log.Warn("the group is gone: creating it again after the last entry this consumer processed; "+
+			"entries the lost group held pending for other consumers are not delivered again", "from", from)
 	}
 	return c.createGroupAt(ctx, from)
 }

@@ -89,12 +89,6 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	// A batch tried again after a fault of Redis skips the steps it did.
 	if !b.handled {
 		todo, deadLetters, gone := c.sort(b.messages, b.deliveries)
-		if !b.tried { // a try again may follow a try whose reply was lost
-			for i := range todo {
-				todo[i].ReadAt = b.readAt
-			}
-			b.tried = true
-		}
 		if len(todo) > 0 {
 			result, err := c.cfg.Handler(ctx, todo)
 			if err != nil {

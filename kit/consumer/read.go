@@ -14,14 +14,9 @@ type batch struct {
 	// redelivered: read from this consumer's pending entries, or claimed.
 	// Their delivery counts come from XPENDING; a new entry's count is 1.
 	redelivered bool
-	// readAt is Redis's clock just before the read of new entries that
-	// returned the batch: every entry was delivered at readAt or later.
-	// Zero for redelivered entries.
-	readAt time.Time
 
 	// What process did so far, kept when the batch is tried again.
 	deliveries   map[string]int64
-	tried        bool              // the handler has seen the batch
 	handled      bool              // the handler accepted the batch
 	deadLetters  map[string]string // entry ID: reason
 	gone         int               // entries trimmed away before they were processed
@@ -42,7 +37,6 @@ type reader struct {
 
 type readResult struct {
 	messages []redis.XMessage
-	readAt   time.Time
 	err      error
 }
 
@@ -70,7 +64,7 @@ func (r *reader) next(ctx context.Context) (batch, error) {
 	if res.err == nil && len(res.messages) > 0 && ctx.Err() == nil {
 		r.ahead = r.readAhead(ctx)
 	}
-	return batch{messages: res.messages, readAt: res.readAt}, res.err
+	return batch{messages: res.messages}, res.err
 }
 
 // takeAhead waits for the read in flight, if any, and returns its batch.
@@ -83,7 +77,7 @@ func (r *reader) takeAhead() (batch, error) {
 	if res.err != nil {
 		r.cursor = "0" // a read whose reply was lost may have delivered entries
 	}
-	return batch{messages: res.messages, readAt: res.readAt}, res.err
+	return batch{messages: res.messages}, res.err
 }
 
 // restart makes the reader start again from our own pending entries, where
@@ -100,8 +94,8 @@ func (r *reader) restart() {
 func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 	result := make(chan readResult, 1)
 	go func() {
-		readAt, messages, err := r.c.readNew(ctx)
-		result <- readResult{messages: messages, readAt: readAt, err: err}
+		messages, err := entries(r.c.xreadgroup(ctx, r.c.rdb, ">", r.c.cfg.Block))
+		result <- readResult{messages: messages, err: err}
 	}()
 	return result
 }
@@ -110,30 +104,6 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 // it never blocks.
 func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMessage, error) {
 	return entries(c.xreadgroup(ctx, c.rdb, cursor, -1)) // -1: no BLOCK argument
-}
-
-// readNew blocks for new entries (>), in one pipeline after TIME: Redis's
-// clock just before the read, and so not after any entry's delivery (see
-// Message.ReadAt). A round trip of its own for TIME made the drain slower.
-// When TIME fails (an ACL without +time, say), readAt is zero and the read
-// goes on. A cluster client would send TIME to any node, and the pipeline's
-// commands to their nodes at once: there, readAt stays zero.
-func (c *Consumer) readNew(ctx context.Context) (readAt time.Time, messages []redis.XMessage, err error) {
-	if _, cluster := c.rdb.(*redis.ClusterClient); cluster {
-		messages, err = entries(c.xreadgroup(ctx, c.rdb, ">", c.cfg.Block))
-		return readAt, messages, err
-	}
-	var clock *redis.TimeCmd
-	var read *redis.XStreamSliceCmd
-	_, _ = c.rdb.Pipelined(context.WithoutCancel(ctx), func(pipe redis.Pipeliner) error {
-		clock = pipe.Time(ctx)
-		read = c.xreadgroup(ctx, pipe, ">", c.cfg.Block)
-		return nil
-	})
-	if messages, err = entries(read); err == nil {
-		readAt, _ = clock.Result()
-	}
-	return readAt, messages, err
 }
 
 // xreadgroup reads one batch from cursor. The read must not be cut by ctx:
