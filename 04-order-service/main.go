@@ -148,11 +148,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer client.Close()
+	policy, err := redisconn.CheckEviction(ctx, client, getenv, log, "its Idempotency-Key records: a retried order could be placed twice")
+	if err != nil {
+		return err
+	}
 
 	// The publisher outlives the HTTP server, which finishes its requests first.
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()
 	svc := newService(publishing, client, cfg, stdout, log)
+	metrics.RegisterMaxMemoryPolicy(svc.registry, policy)
 	srv := httpserve.New(net.JoinHostPort(cfg.host, cfg.port), routes(svc))
 
 	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE

@@ -117,6 +117,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer rdb.Close()
 	p.rdb, p.log = rdb, log
 	p.acks = !target.Cluster()
+	policy, err := redisconn.CheckEviction(ctx, rdb, getenv, log, "the records of paid orders: an order could be paid twice")
+	if err != nil {
+		return err
+	}
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
@@ -131,6 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	reg := metrics.NewRegistry(rdb)
+	metrics.RegisterMaxMemoryPolicy(reg, policy)
 	reg.MustRegister(p.collectors()...)
 	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, orders)
 }

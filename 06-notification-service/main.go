@@ -76,6 +76,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer)
+	policy, err := redisconn.CheckEviction(ctx, rdb, getenv, log, "the records of sent notifications: a mail or SMS could go out twice")
+	if err != nil {
+		return err
+	}
 
 	n := &notifier{rdb: rdb, out: cli.NewLines(stdout)}
 	orders, err := consumer.New(rdb, settings.Config(events.OrderStream, events.NotificationGroup, n.mail, log))
@@ -87,6 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	reg := metrics.NewRegistry(rdb)
+	metrics.RegisterMaxMemoryPolicy(reg, policy)
 	reg.MustRegister(n.collectors()...)
 	return consumer.Serve(ctx, rdb, settings, log, reg, n.stats, orders, payments)
 }

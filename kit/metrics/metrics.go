@@ -122,3 +122,22 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(poolConns, float64(s.TotalConns))
 	gauge(poolIdle, float64(s.IdleConns))
 }
+
+// RegisterMaxMemoryPolicy adds redis_maxmemory_policy_evicts{policy}: 1 when
+// Redis's maxmemory-policy, as read at start, may evict keys (a service
+// started anyway with REDIS_ALLOW_EVICTION=1), 0 under noeviction. An empty
+// policy (it could not be read) adds nothing.
+func RegisterMaxMemoryPolicy(reg prometheus.Registerer, policy string) {
+	if policy == "" {
+		return
+	}
+	gauge := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name:        "redis_maxmemory_policy_evicts",
+		Help:        "1 when Redis's maxmemory-policy, read at start, may evict the records this service relies on; 0 under noeviction.",
+		ConstLabels: prometheus.Labels{"policy": policy},
+	})
+	if policy != "noeviction" {
+		gauge.Set(1)
+	}
+	reg.MustRegister(gauge)
+}

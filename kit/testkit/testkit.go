@@ -14,6 +14,7 @@ package testkit
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -185,14 +186,19 @@ func (s *Server) startMini(addr string) error {
 	if pw := s.opts.adminPassword(); pw != "" {
 		s.mini.RequireAuth(pw)
 	}
+	var err error
 	if !s.opts.TLS {
-		return s.mini.StartAddr(addr)
+		err = s.mini.StartAddr(addr)
+	} else {
+		var cfg *tls.Config
+		if cfg, err = s.serverTLSConfig(); err == nil {
+			err = s.mini.StartAddrTLS(addr, cfg)
+		}
 	}
-	cfg, err := s.serverTLSConfig()
-	if err != nil {
-		return err
+	if err == nil {
+		AnswerMaxMemoryPolicy(s.mini)
 	}
-	return s.mini.StartAddrTLS(addr, cfg)
+	return err
 }
 
 func (s *Server) startReal() error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 // consumerName is what the demo's consumers call themselves in their groups,
@@ -64,11 +65,14 @@ const defaultAddr = "127.0.0.1:6379"
 // start by hand find it with no setting at all; otherwise a free port.
 func startEmbedded(tryDefault bool) (*miniredis.Miniredis, error) {
 	server := miniredis.NewMiniRedis()
-	if tryDefault && server.StartAddr(defaultAddr) == nil {
-		return server, nil
+	if !tryDefault || server.StartAddr(defaultAddr) != nil {
+		server = miniredis.NewMiniRedis()
+		if err := server.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, err
+		}
 	}
-	server = miniredis.NewMiniRedis()
-	return server, server.StartAddr("127.0.0.1:0")
+	testkit.AnswerMaxMemoryPolicy(server)
+	return server, nil
 }
 
 // watchCommand is the live view's command line for the Redis at addr.

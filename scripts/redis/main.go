@@ -25,6 +25,7 @@ import (
 
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/testkit"
 )
 
 func main() { cli.Main("redis", run) }
@@ -59,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
 	defer server.Close()
+	testkit.AnswerMaxMemoryPolicy(server)
 	// redis-cli 7 asks COMMAND DOCS for its hints at start, and aborts on
 	// miniredis's reply (the old COMMAND list). Refusing the subcommand makes
 	// it fall back to its built-in help, and interactive redis-cli works.
