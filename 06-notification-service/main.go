@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"io"
 	"sync/atomic"
@@ -117,8 +118,8 @@ type notification struct {
 
 // A notification's key, notification:<id>, says how far it got (kept for sentTTL).
 const (
-	sending = "sending" // claimed by an attempt that may have been cut off before it sent
-	sent    = "sent"    // sent
+	sending = "sending:" // then the attempt's token: claimed by that attempt, which may have been cut off before it sent
+	sent    = "sent"     // sent
 )
 
 // mail sends one mail per order.
@@ -164,62 +165,75 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 	return result, n.send(ctx, todo)
 }
 
-// send sends each notification at least once, in two pipelines per batch:
+// send sends each notification at least once, in two steps per batch:
 //
-//  1. Claim each key with SET NX "sending", and read what an earlier attempt
-//     left there. "sent": a duplicate event, dropped. "sending": an attempt
-//     was cut off (it died, or Redis stored the claim and died before it
-//     replied) and may or may not have sent it: send again, and say on the
-//     line that a duplicate is possible. Skipping it could lose it for good.
+//  1. Claim each key with SET NX "sending:<token>", the token this attempt's
+//     own, and read the key back. Our token: ours to send. "sent": a
+//     duplicate event, dropped. Another attempt's token: that attempt was cut
+//     off (it died, or Redis lost its reply) and may or may not have sent
+//     it: send again, and say on the line that a duplicate is possible.
+//     Skipping it could lose it for good.
 //  2. After sending, record "sent".
 //
-// A duplicate is rare and visible, and carries the same notification ID, so
-// a provider drops it; a notification is never lost silently.
+// Both steps are idempotent, so a fault of Redis (a lost reply, a timeout)
+// retries the step, not the batch: with the same token, a claim that went
+// through before its reply was lost is still recognised as ours, and the
+// notifications already sent are not sent again. A duplicate is rare and
+// visible, and carries the same notification ID, so a provider drops it; a
+// notification is never lost silently.
 func (n *notifier) send(ctx context.Context, todo []notification) error {
 	if len(todo) == 0 {
 		return nil
 	}
-	claims := make([]*redis.BoolCmd, len(todo))
+	ours := sending + rand.Text()
 	states := make([]*redis.StringCmd, len(todo))
-	_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		for i, t := range todo {
-			claims[i] = pipe.SetNX(ctx, "notification:"+t.id, sending, sentTTL)
-			states[i] = pipe.Get(ctx, "notification:"+t.id)
+	err := consumer.Retry(ctx, func() error {
+		_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for i, t := range todo {
+				pipe.SetNX(ctx, "notification:"+t.id, ours, sentTTL)
+				states[i] = pipe.Get(ctx, "notification:"+t.id)
+			}
+			return nil
+		})
+		if errors.Is(err, redis.Nil) {
+			return nil // a key expired between the two: sent long ago, or never: send it
 		}
-		return nil
+		return err
 	})
-	if err != nil && !errors.Is(err, redis.Nil) { // Nil: a key expired between the two
+	if err != nil {
 		return err
 	}
-	for _, claim := range claims {
-		if err := claim.Err(); err != nil {
-			return err
-		}
-	}
 	var done []string
+	inBatch := map[string]bool{} // an event written twice may come twice in one batch
 	for i, t := range todo {
-		switch {
-		case claims[i].Val():
+		switch state := states[i].Val(); {
+		case inBatch[t.id]:
+			n.duplicates.Add(1)
+			continue
+		case state == ours, state == "":
 			t.send("")
-		case states[i].Val() == sent:
+		case state == sent:
 			n.duplicates.Add(1)
 			continue
 		default:
 			n.resent.Add(1)
 			t.send(" (duplicate possible)")
 		}
+		inBatch[t.id] = true
 		done = append(done, t.id)
 	}
 	if len(done) == 0 {
 		return nil
 	}
-	_, err = n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		for _, id := range done {
-			pipe.Set(ctx, "notification:"+id, sent, sentTTL)
-		}
-		return nil
+	return consumer.Retry(ctx, func() error {
+		_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for _, id := range done {
+				pipe.Set(ctx, "notification:"+id, sent, sentTTL)
+			}
+			return nil
+		})
+		return err
 	})
-	return err
 }
 
 // collectors are the notification counters for /metrics.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -66,4 +67,25 @@ func plainWords(err error) string {
 		return "the consumer group is missing"
 	}
 	return "a batch failed (the log says why)"
+}
+
+// Retry runs an idempotent step of a handler again while it fails with a
+// fault of Redis (a lost reply, a timeout, a restart), backing off from
+// 50ms to 1s, until it succeeds, fails otherwise, or ctx ends. A handler
+// that retries its own last write this way does not redo the whole batch
+// for one lost reply.
+func Retry(ctx context.Context, step func() error) error {
+	backoff := 50 * time.Millisecond
+	for {
+		err := step()
+		if err == nil || !redisFault(err) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, time.Second)
+	}
 }
