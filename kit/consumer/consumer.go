@@ -162,6 +162,11 @@ type Consumer struct {
 	running   atomic.Bool  // Run is running: for /readyz
 	heartbeat atomic.Int64 // when the loop last turned, in Unix ns: for /livez
 
+	// trimmed is the group's count of entries trimmed before delivery, as
+	// last worked out (State), or -1 while unknown.
+	trimmed       atomic.Int64
+	trimmedLogged int64 // the count last logged (only the Run loop touches it)
+
 	outage   outage
 	seenMu   sync.Mutex // batches in flight note what they processed at once
 	lastSeen string     // the greatest entry ID processed, where a lost group restarts
@@ -200,7 +205,9 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = cfg.Log.With("stream", cfg.Stream, "group", cfg.Group, "consumer", cfg.Consumer)
-	return &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg)}, nil
+	c := &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg)}
+	c.trimmed.Store(-1)
+	return c, nil
 }
 
 func orDefault[T int64 | time.Duration](v *T, def T) {
@@ -242,6 +249,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			f.land(r)
 			c.finishAhead(ctx, r)
 			c.claim(ctx, r)
+			c.noteTrimmed(ctx)
 			claimAt = time.Now().Add(c.claimEvery())
 		}
 		b, err := r.next(ctx)

@@ -63,6 +63,7 @@ func (c *Consumer) recreateGroup(ctx context.Context) error {
 		c.cfg.Log.Warn("the group is gone: creating it again after the last entry this consumer processed; "+
 			"entries the lost group held pending for other consumers are not delivered again", "from", from)
 	}
+	c.trimmed.Store(-1) // a new group counts from 0
 	return c.createGroupAt(ctx, from)
 }
 
@@ -79,28 +80,45 @@ func (c *Consumer) noteSeen(messages []redis.XMessage) {
 	}
 }
 
-// GroupState is what XINFO GROUPS says of a group.
+// GroupState is what XINFO GROUPS and XINFO STREAM say of a group.
 type GroupState struct {
 	Stream          string `json:"stream"`
 	Group           string `json:"group"`
 	Consumers       int64  `json:"consumers"`
 	Pending         int64  `json:"pending"`
 	LastDeliveredID string `json:"lastDeliveredId"`
-	// Lag is nil when the server cannot tell (after XDEL or trimming of
-	// undelivered entries, or on a server without the field).
+	// Lag is how many entries of the stream the group has yet to read; nil
+	// when the server cannot tell (an old server, the embedded broker, a
+	// group created at an ID in the middle of the stream).
 	Lag *int64 `json:"lag"`
+	// TrimmedUndelivered counts the entries trimmed (or deleted) from the
+	// stream before the group read them, since it was created: events no
+	// consumer will ever see. Redis 7.0 counts them in its lag for good;
+	// Lag above does not. Nil when the counts cannot tell.
+	TrimmedUndelivered *int64 `json:"trimmedUndelivered"`
 }
 
 // errNoGroup says the group does not exist (yet, or any more).
 var errNoGroup = fmt.Errorf("no such group")
 
-// State reads the group's state. It fails when the group does not exist.
+// State reads the group's state, in one transaction so that the stream's
+// counts and the group's agree. It fails when the group does not exist.
 //
 // It reads XINFO GROUPS raw: go-redis reports a null entries-read as 0, and
 // entries-read is null exactly when the lag cannot be trusted. (Redis then
 // reports a null lag too; the embedded broker reports the stream's length.)
 func (c *Consumer) State(ctx context.Context) (GroupState, error) {
-	groups, err := c.rdb.Do(ctx, "XINFO", "GROUPS", c.cfg.Stream).Slice()
+	var info *redis.XInfoStreamCmd
+	var groupsCmd *redis.Cmd
+	_, err := c.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		info = pipe.XInfoStream(ctx, c.cfg.Stream)
+		groupsCmd = pipe.Do(ctx, "XINFO", "GROUPS", c.cfg.Stream)
+		return nil
+	})
+	if err != nil {
+		return GroupState{}, err
+	}
+	groups, err := groupsCmd.Slice()
 	if err != nil {
 		return GroupState{}, err
 	}
@@ -114,12 +132,45 @@ func (c *Consumer) State(ctx context.Context) (GroupState, error) {
 		s.Pending, _ = fields["pending"].(int64)
 		s.LastDeliveredID, _ = fields["last-delivered-id"].(string)
 		lag, lagKnown := fields["lag"].(int64)
-		if _, readKnown := fields["entries-read"].(int64); lagKnown && readKnown {
-			s.Lag = &lag
+		read, readKnown := fields["entries-read"].(int64)
+		if !lagKnown || !readKnown {
+			return s, nil
+		}
+		s.Lag = &lag
+		if trimmed, ok := TrimmedUndelivered(*info.Val(), s.LastDeliveredID, read); ok {
+			c.trimmed.Store(trimmed)
+		}
+		if trimmed := c.trimmed.Load(); trimmed >= 0 && trimmed <= lag {
+			real := lag - trimmed
+			s.Lag, s.TrimmedUndelivered = &real, &trimmed
 		}
 		return s, nil
 	}
 	return GroupState{}, fmt.Errorf("%w %s on %s", errNoGroup, c.cfg.Group, c.cfg.Stream)
+}
+
+// TrimmedUndelivered works out how many entries left the stream before a
+// group whose last delivered ID and entries-read are given read them: the
+// entries ever added, less those the group read, less those still in the
+// stream after its last delivered ID. That last number is known in two
+// cases only: none (the group has read up to the last entry), or every
+// entry (the stream's first entry comes after the group's last delivered
+// one). Otherwise, and on a server without entries-added (before 7.0, or
+// the embedded broker), ok is false.
+func TrimmedUndelivered(stream redis.XInfoStream, lastDelivered string, entriesRead int64) (trimmed int64, ok bool) {
+	if stream.EntriesAdded < stream.Length || stream.LastGeneratedID == "" {
+		return 0, false
+	}
+	var unread int64
+	switch {
+	case events.CompareIDs(lastDelivered, stream.LastGeneratedID) >= 0:
+		unread = 0
+	case stream.Length == 0 || events.CompareIDs(stream.FirstEntry.ID, lastDelivered) > 0:
+		unread = stream.Length
+	default:
+		return 0, false
+	}
+	return max(0, stream.EntriesAdded-entriesRead-unread), true
 }
 
 // fieldMap reads one group of an XINFO GROUPS reply: a map in RESP3, a flat
@@ -137,4 +188,22 @@ func fieldMap(reply any) map[string]any {
 		}
 	}
 	return fields
+}
+
+// noteTrimmed logs the entries trimmed before the group read them, when
+// their count grows: a loss that would otherwise leave no trace.
+func (c *Consumer) noteTrimmed(ctx context.Context) {
+	if _, err := c.State(ctx); err != nil {
+		return
+	}
+	total := c.trimmed.Load()
+	if total < c.trimmedLogged {
+		c.trimmedLogged = 0 // a new group counts from 0
+	}
+	if total <= c.trimmedLogged {
+		return // unknown (-1), or no more than logged
+	}
+	c.cfg.Log.Warn("entries were trimmed from the stream before the group read them: never delivered, never handled "+
+		"(raise the stream's MAXLEN, or add consumers)", "count", total-c.trimmedLogged, "total", total)
+	c.trimmedLogged = total
 }

@@ -27,6 +27,7 @@ var (
 	pendingDesc   = prometheus.NewDesc("consumer_group_pending_entries", "Entries delivered to a consumer of the group and not yet acked, by consumer (XINFO CONSUMERS).", append(labels, "consumer"), nil)
 	idleDesc      = prometheus.NewDesc("consumer_group_consumer_idle_seconds", "Time since a consumer of the group last read or claimed, by consumer (XINFO CONSUMERS); absent when the server cannot tell.", append(labels, "consumer"), nil)
 	lagDesc       = prometheus.NewDesc("consumer_group_lag_entries", "Entries of the stream not yet delivered to the group (XINFO GROUPS lag); absent when the server cannot tell.", labels, nil)
+	trimmedDesc   = prometheus.NewDesc("consumer_entries_trimmed_before_delivery_total", "Entries trimmed (or deleted) from the stream before the group read them, since the group was created: never delivered. The group's count, the same on every instance: take the max, not the sum. Absent when the server cannot tell.", labels, nil)
 	consumersDesc = prometheus.NewDesc("consumer_group_consumers", "Consumers the group knows, live or not (XINFO GROUPS).", labels, nil)
 )
 
@@ -95,6 +96,9 @@ func (cs collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(consumersDesc, state.Consumers)
 		if state.Lag != nil {
 			gauge(lagDesc, *state.Lag)
+		}
+		if state.TrimmedUndelivered != nil {
+			counter(trimmedDesc, *state.TrimmedUndelivered)
 		}
 		for _, cons := range consumers {
 			gauge(pendingDesc, cons.Pending, cons.Name)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 )
 
@@ -39,6 +40,10 @@ type groupState struct {
 	LastDeliveredID string          `json:"lastDeliveredId"`
 	EntriesRead     *int64          `json:"entriesRead"`
 	Lag             *int64          `json:"lag"`
+	// Trimmed counts the entries trimmed from the stream before the group
+	// read them (consumer.TrimmedUndelivered); Lag then leaves them out.
+	// Nil when the counts cannot tell.
+	Trimmed *int64 `json:"trimmed"`
 }
 
 type consumerState struct {
@@ -167,6 +172,24 @@ func readStream(ctx context.Context, rdb redis.UniversalClient, srv server, name
 	}
 	if s.Groups, err = readGroups(ctx, rdb, srv, name); err != nil {
 		return s, err
+	}
+	if srv.embedded() {
+		return s, nil
+	}
+	// Read after the groups: a group can only have read more since, so a
+	// count is never too high.
+	info, err := rdb.XInfoStream(ctx, name).Result()
+	if err != nil {
+		return s, nil // an old server: no counts to work from
+	}
+	for i, g := range s.Groups {
+		if g.EntriesRead == nil || g.Lag == nil {
+			continue
+		}
+		if trimmed, ok := consumer.TrimmedUndelivered(*info, g.LastDeliveredID, *g.EntriesRead); ok && trimmed <= *g.Lag {
+			lag := *g.Lag - trimmed
+			s.Groups[i].Lag, s.Groups[i].Trimmed = &lag, &trimmed
+		}
 	}
 	return s, nil
 }

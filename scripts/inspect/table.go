@@ -118,7 +118,7 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 		right:  []bool{false, false, true, true, false, true, true},
 	}
 	consumersTable := table{header: []string{"STREAM", "GROUP", "CONSUMER", "PENDING", "IDLE"}, right: []bool{false, false, false, true, true}}
-	var problems []string
+	var problems, trimmed []string
 	for _, s := range streams {
 		if s.Problem != "" {
 			problems = append(problems, s.Problem)
@@ -135,6 +135,10 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 		for _, g := range s.Groups {
 			groupsTable.add(name, cell{g.Name, groupColor}, count(int64(len(g.Consumers)), nil),
 				count(g.Pending, busyColor), orDash(g.LastDeliveredID), maybe(g.EntriesRead, nil), maybe(g.Lag, busyColor))
+			if g.Trimmed != nil && *g.Trimmed > 0 {
+				trimmed = append(trimmed, fmt.Sprintf("%s, group %s: %d entries trimmed before the group read them "+
+					"(never delivered, not counted in LAG)", s.Name, g.Name, *g.Trimmed))
+			}
 			for _, c := range g.Consumers {
 				consumersTable.add(name, cell{g.Name, groupColor}, plain(c.Name), count(c.Pending, busyColor), idle(c.IdleMs))
 			}
@@ -146,6 +150,9 @@ func writeState(w io.Writer, where string, srv server, streams []streamState, no
 		fmt.Fprintln(w, "No consumer groups yet: the payment and notification services create theirs when they start.")
 	} else {
 		groupsTable.write(w)
+		for _, line := range trimmed {
+			deadColor.Fprintln(w, line)
+		}
 	}
 	if len(consumersTable.rows) > 0 {
 		fmt.Fprintln(w)

@@ -3,11 +3,15 @@ package systemtest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +25,7 @@ import (
 // instance is one service process started by a fault test.
 type instance struct {
 	name   string
+	port   int
 	proc   *services.Process
 	stdout *syncBuffer
 	stderr *syncBuffer
@@ -57,7 +62,7 @@ func startService(t *testing.T, srv *testkit.Server, service, name string, env .
 	cmd.Env = append(os.Environ(), "REDIS_URL="+srv.URL(""), fmt.Sprint("PORT=", port), "READY_FILE="+ready,
 		"CONSUMER_NAME="+name, "LOG_LEVEL=info")
 	cmd.Env = append(cmd.Env, env...)
-	in := &instance{name: name, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	in := &instance{name: name, port: port, stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	cmd.Stdout, cmd.Stderr = in.stdout, in.stderr
 	if in.proc, err = services.Start(cmd); err != nil {
 		t.Fatal(err)
@@ -287,4 +292,84 @@ func notifications(out, prefix string) map[string]int {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestTrimmedBeforeDeliveryIsCounted: payment-service is paused while 4,500
+// orders arrive into an order-events trimmed to about 2,000. The orders
+// trimmed before the group read them are never paid; the service counts them
+// exactly, on /metrics, /stats and in its log, and the lag drains to 0.
+func TestTrimmedBeforeDeliveryIsCounted(t *testing.T) {
+	if mode, _ := testkit.Mode(); mode != "real" {
+		t.Skip("entries-added (XINFO STREAM) needs a real redis-server (REDIS_TEST=real)")
+	}
+	const before, during, maxLen = 100, 4500, 2000
+	srv := testkit.StartT(t)
+	rdb := srv.Client()
+	ctx := context.Background()
+	payer := startService(t, srv, "payment-service", "payer")
+	add := func(from, n int) {
+		pipe := rdb.Pipeline()
+		for i := from; i < from+n; i++ {
+			o := events.Order{OrderID: fmt.Sprint("o", i), UserID: "u", ProductID: "p", Price: "10"}
+			pipe.XAdd(ctx, &redis.XAddArgs{Stream: events.OrderStream, MaxLen: maxLen, Approx: true, Values: o.Fields()})
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(1, before)
+	waitFor(t, 30*time.Second, "the first orders are paid", func() bool { return len(paymentsPerOrder(t, rdb)) == before })
+
+	if err := syscall.Kill(payer.proc.Pid(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	add(before+1, during)
+	if err := syscall.Kill(payer.proc.Pid(), syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	last := rdb.XRevRangeN(ctx, events.OrderStream, "+", "-", 1).Val()[0].ID
+	waitFor(t, 60*time.Second, "the group has read and acked every entry left", func() bool {
+		groups, err := rdb.XInfoGroups(ctx, events.OrderStream).Result()
+		return err == nil && len(groups) == 1 && groups[0].LastDeliveredID == last && groups[0].Pending == 0
+	})
+	neverPaid := before + during - len(paymentsPerOrder(t, rdb))
+	if neverPaid < during-maxLen-200 {
+		t.Fatalf("only %d orders never paid: the test did not trim what it meant to", neverPaid)
+	}
+
+	var stats struct {
+		Consumers []struct {
+			Lag                *int64 `json:"lag"`
+			TrimmedUndelivered *int64 `json:"trimmedUndelivered"`
+		} `json:"consumers"`
+	}
+	waitFor(t, 30*time.Second, "/stats reports the trimmed entries", func() bool {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/stats", payer.port))
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		return json.NewDecoder(resp.Body).Decode(&stats) == nil && len(stats.Consumers) == 1 &&
+			stats.Consumers[0].TrimmedUndelivered != nil && *stats.Consumers[0].TrimmedUndelivered > 0
+	})
+	if got := *stats.Consumers[0].TrimmedUndelivered; got != int64(neverPaid) {
+		t.Errorf("/stats: trimmedUndelivered %d, want %d, the orders never paid", got, neverPaid)
+	}
+	if lag := stats.Consumers[0].Lag; lag == nil || *lag != 0 {
+		t.Errorf("/stats: lag %v, want 0: the trimmed entries are counted apart", lag)
+	}
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", payer.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := fmt.Sprintf("consumer_entries_trimmed_before_delivery_total{group=%q,stream=%q} %d\n", events.PaymentGroup, events.OrderStream, neverPaid)
+	if !strings.Contains(string(body), want) {
+		t.Errorf("/metrics has no line %q", want)
+	}
+	waitFor(t, 30*time.Second, "the log says how many were trimmed", func() bool {
+		return strings.Contains(payer.stderr.String(), fmt.Sprintf("total=%d", neverPaid))
+	})
+	t.Logf("%d orders never paid, all counted as trimmed before delivery", neverPaid)
 }

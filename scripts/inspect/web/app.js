@@ -40,6 +40,7 @@ const LABELS = {
     noGroup: 'No group yet: it appears when the service starts.',
     pending: 'pending',
     lag: 'lag',
+    trimmed: 'trimmed, never delivered',
     entriesRead: 'read',
     consumer: 'consumer',
     idle: 'idle',
@@ -90,6 +91,7 @@ const LABELS = {
     noGroup: '아직 그룹이 없습니다. 서비스가 시작하면 생깁니다.',
     pending: 'pending',
     lag: 'lag',
+    trimmed: '읽기 전에 잘려 전달되지 않음',
     entriesRead: '읽음',
     consumer: 'consumer',
     idle: 'idle',
@@ -219,7 +221,8 @@ function groupCard(s, stream, group, subtitle) {
   card.append(el('div', { class: 'stats' },
     stat(t('pending'), g.pending, `${key}/pending`, `pending ${g.pending > 0 ? 'busy' : ''}`),
     stat(t('lag'), g.lag, `${key}/lag`, `lag ${g.lag > 0 ? 'busy' : ''}`),
-    stat(t('entriesRead'), g.entriesRead, `${key}/read`, 'read')));
+    stat(t('entriesRead'), g.entriesRead, `${key}/read`, 'read'),
+    g.trimmed > 0 ? stat(t('trimmed'), g.trimmed, `${key}/trimmed`, 'trimmed dead') : null));
   if (!g.consumers?.length) {
     card.append(el('p', { class: 'empty' }, t('noConsumers')));
     return card;
