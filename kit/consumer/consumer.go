@@ -60,6 +60,9 @@ const (
 	DefaultClaimMinIdle     = 30 * time.Second
 	DefaultMaxDeliveries    = 5
 	DefaultDeadLetterMaxLen = 100_000
+	// DefaultMaxEntryBytes bounds one entry's fields and values: an order is
+	// under 1 KiB, and order-service takes bodies of at most 64 KiB.
+	DefaultMaxEntryBytes = 64 << 10
 )
 
 // MinClaimMinIdle is the least ClaimMinIdle a consumer accepts: below it,
@@ -124,6 +127,11 @@ type Config struct {
 	DeadLetterStream string
 	// DeadLetterMaxLen bounds the dead-letter stream (MAXLEN ~; default 100000).
 	DeadLetterMaxLen int64
+	// MaxEntryBytes bounds an entry's size, its fields and values together
+	// (default DefaultMaxEntryBytes). A bigger entry is dead-lettered without
+	// its fields, and the reads that follow take fewer entries, so that a
+	// batch holds about Count × MaxEntryBytes at most.
+	MaxEntryBytes int64
 	// InFlight is how many batches of new entries are processed at once
 	// (default 1). Above 1, the next batch is handled while the last one's
 	// Redis calls run, so that one Redis does not wait for this process
@@ -156,6 +164,7 @@ type Consumer struct {
 	retried     atomic.Int64
 	invalid     atomic.Int64 // dead-lettered: the handler rejected them
 	exhausted   atomic.Int64 // dead-lettered: delivered more than MaxDeliveries times
+	tooBig      atomic.Int64 // dead-lettered: over MaxEntryBytes
 	removed     atomic.Int64 // idle consumers removed from the group
 	batches     prometheus.Histogram
 
@@ -166,6 +175,8 @@ type Consumer struct {
 	// last worked out (State), or -1 while unknown.
 	trimmed       atomic.Int64
 	trimmedLogged int64 // the count last logged (only the Run loop touches it)
+
+	count atomic.Int64 // entries per read: Count, less after a batch of big entries
 
 	outage   outage
 	seenMu   sync.Mutex // batches in flight note what they processed at once
@@ -191,6 +202,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	orDefault(&cfg.ClaimMinIdle, DefaultClaimMinIdle)
 	orDefault(&cfg.MaxDeliveries, DefaultMaxDeliveries)
 	orDefault(&cfg.DeadLetterMaxLen, DefaultDeadLetterMaxLen)
+	orDefault(&cfg.MaxEntryBytes, DefaultMaxEntryBytes)
 	orDefault(&cfg.InFlight, 1)
 	if cfg.Block > MaxBlock {
 		return nil, fmt.Errorf("consumer: Block %v is above MaxBlock (%v)", cfg.Block, MaxBlock)
@@ -207,6 +219,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	cfg.Log = cfg.Log.With("stream", cfg.Stream, "group", cfg.Group, "consumer", cfg.Consumer)
 	c := &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg)}
 	c.trimmed.Store(-1)
+	c.count.Store(cfg.Count)
 	return c, nil
 }
 
@@ -218,7 +231,7 @@ func orDefault[T int64 | time.Duration](v *T, def T) {
 
 // Stats returns the counters.
 func (c *Consumer) Stats() Stats {
-	return Stats{Processed: c.processed.Load(), DeadLettered: c.invalid.Load() + c.exhausted.Load(),
+	return Stats{Processed: c.processed.Load(), DeadLettered: c.invalid.Load() + c.exhausted.Load() + c.tooBig.Load(),
 		Claimed: c.claimed.Load(), Retried: c.retried.Load()}
 }
 
@@ -283,6 +296,7 @@ func (c *Consumer) finishAhead(ctx context.Context, r *reader) {
 type outage struct {
 	sync.Mutex
 	since   time.Time // zero while Redis answers
+	down    bool      // a PING failed too: Redis itself is unavailable
 	problem string    // what is wrong, in plain words
 	backoff time.Duration
 }

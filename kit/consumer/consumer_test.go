@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -353,4 +354,98 @@ func TestNewRefusesOutOfBounds(t *testing.T) {
 			t.Errorf("ClaimMinIdle %v, Block %v: err %v, want an error: %v", tc.claimMinIdle, tc.block, err, tc.wantErr)
 		}
 	}
+}
+
+// TestBigEntriesAreDeadLetteredAndShrinkTheReads: an entry over MaxEntryBytes
+// goes to the dead-letter stream with the reason and without its fields; the
+// handler never sees it; and the reads after a batch of big entries take
+// fewer entries, then grow back to Count.
+func TestBigEntriesAreDeadLetteredAndShrinkTheReads(t *testing.T) {
+	rdb := privateRedis(t)
+	ctx := context.Background()
+	big := strings.Repeat("x", 5000)
+	for range 30 {
+		add(t, rdb, "payload", big)
+	}
+	for i := range 40 {
+		add(t, rdb, "n", fmt.Sprint(i))
+	}
+	var mu sync.Mutex
+	var sizes []int
+	handler := func(_ context.Context, batch []consumer.Message) (consumer.Result, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range batch {
+			if _, ok := m.Values["payload"]; ok {
+				return consumer.Result{}, fmt.Errorf("the handler got a big entry %s", m.ID)
+			}
+		}
+		sizes = append(sizes, len(batch))
+		return consumer.Result{}, nil
+	}
+	cfg := consumer.Config{Stream: stream, Group: group, Consumer: "c1", Handler: handler, Count: 10,
+		MaxEntryBytes: 1000, Block: 100 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}
+	c, err := consumer.New(rdb, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { c.Run(runCtx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitUntil(t, "every entry is handled or dead-lettered", func() bool {
+		return rdb.XLen(ctx, dlq).Val() == 30 && pendingCount(t, rdb, stream, group) == 0 && c.Stats().Processed == 40
+	})
+	letters := rdb.XRange(ctx, dlq, "-", "+").Val()
+	if _, kept := letters[0].Values["payload"]; kept || !strings.HasPrefix(fmt.Sprint(letters[0].Values["dlq.reason"]), "entry too big: 5007 bytes, more than MAX_ENTRY_BYTES=1000") {
+		t.Errorf("dead letter %v; want the reason and no payload", letters[0].Values)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sizes) == 0 || sizes[0] > 2 || slices.Max(sizes) != 10 {
+		t.Errorf("batch sizes %v: want the first small batch read with at most 2 entries after the big ones, then back to 10", sizes)
+	}
+}
+
+// TestTimeoutWhileRedisAnswersIsNotAnOutage: a call that timed out while
+// Redis is fine (this process was paused: SIGSTOP, a laptop asleep) is tried
+// again without a warning that Redis is unavailable, nor a "Redis is back".
+func TestTimeoutWhileRedisAnswersIsNotAnOutage(t *testing.T) {
+	rdb := privateRedis(t)
+	add(t, rdb, "n", "1")
+	failed := false
+	h := &recorder{fail: func() error {
+		if !failed {
+			failed = true
+			return context.DeadlineExceeded // as a read whose deadline passed during a pause
+		}
+		return nil
+	}}
+	logs := &lockedBuffer{}
+	_, stop := run(t, rdb, "c1", h, func(cfg *consumer.Config) { cfg.Log = slog.New(slog.NewTextHandler(logs, nil)) })
+	waitUntil(t, "the entry is handled on the second try", func() bool {
+		return len(h.ids()) == 2 && pendingCount(t, rdb, stream, group) == 0
+	})
+	stop()
+	if log := logs.String(); strings.Contains(log, "unavailable") || strings.Contains(log, "Redis is back") ||
+		!strings.Contains(log, "a call to Redis failed, and Redis answers") {
+		t.Errorf("log:\n%s\nwant the failure logged as one call, not as an outage of Redis", log)
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -78,6 +78,7 @@ func (cs collector) Collect(ch chan<- prometheus.Metric) {
 		counter(claimedDesc, c.claimed.Load())
 		counter(deadDesc, c.invalid.Load(), "invalid")
 		counter(deadDesc, c.exhausted.Load(), "max_deliveries")
+		counter(deadDesc, c.tooBig.Load(), "too_big")
 		counter(removedDesc, c.removed.Load())
 		c.batches.Collect(ch)
 

@@ -88,7 +88,7 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	}
 	// A batch tried again after a fault of Redis skips the steps it did.
 	if !b.handled {
-		todo, deadLetters, gone := c.sort(b.messages, b.deliveries)
+		todo, deadLetters, gone := c.split(b.messages, b.deliveries)
 		if len(todo) > 0 {
 			result, err := c.cfg.Handler(ctx, todo)
 			if err != nil {
@@ -114,25 +114,32 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	for id, reason := range b.deadLetters {
 		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
 	}
-	exhausted := int64(0)
 	for _, reason := range b.deadLetters {
-		if strings.HasPrefix(reason, tooManyDeliveries) {
-			exhausted++
+		switch {
+		case strings.HasPrefix(reason, tooManyDeliveries):
+			c.exhausted.Add(1)
+		case strings.HasPrefix(reason, tooBig):
+			c.tooBig.Add(1)
+		default:
+			c.invalid.Add(1)
 		}
 	}
-	c.exhausted.Add(exhausted)
-	c.invalid.Add(int64(len(b.deadLetters)) - exhausted)
 	c.processed.Add(int64(len(b.messages) - len(b.deadLetters) - b.gone))
 	return nil
 }
 
 // tooManyDeliveries starts the reason of an entry dead-lettered for having
-// been delivered too often, as opposed to one the handler rejected.
-const tooManyDeliveries = "delivered"
+// been delivered too often, as opposed to one the handler rejected; tooBig,
+// that of an entry over MaxEntryBytes.
+const (
+	tooManyDeliveries = "delivered"
+	tooBig            = "entry too big"
+)
 
-// sort splits a batch into the messages for the handler, those delivered too
-// often (dead letters, with the reason), and those trimmed away meanwhile.
-func (c *Consumer) sort(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]string, gone []string) {
+// split splits a batch into the messages for the handler, the dead letters
+// (delivered too often, or too big: with the reason), and those trimmed away
+// meanwhile.
+func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]string, gone []string) {
 	deadLetters = map[string]string{}
 	for _, m := range messages {
 		n := deliveries[m.ID]
@@ -140,6 +147,8 @@ func (c *Consumer) sort(messages []redis.XMessage, deliveries map[string]int64) 
 		case m.Values == nil:
 			// Pending, but trimmed or deleted from the stream: nothing left to do.
 			gone = append(gone, m.ID)
+		case entrySize(m) > c.cfg.MaxEntryBytes:
+			deadLetters[m.ID] = fmt.Sprintf(tooBig+": %d bytes, more than MAX_ENTRY_BYTES=%d", entrySize(m), c.cfg.MaxEntryBytes)
 		case n > c.cfg.MaxDeliveries:
 			deadLetters[m.ID] = fmt.Sprintf(tooManyDeliveries+" %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)
 		default:
@@ -196,8 +205,12 @@ func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLette
 func (c *Consumer) deadLetterFields(m redis.XMessage, reason string, deliveries int64) []string {
 	fields := make([]string, 0, 2*len(m.Values)+12)
 	// go-redis hands the fields over as a map: sort them, so that dead
-	// letters read the same each time.
+	// letters read the same each time. A big entry's fields stay in the
+	// stream, under dlq.entryId, until it is trimmed.
 	for _, k := range slices.Sorted(maps.Keys(m.Values)) {
+		if strings.HasPrefix(reason, tooBig) {
+			break
+		}
 		fields = append(fields, k, fmt.Sprint(m.Values[k]))
 	}
 	return append(fields,

@@ -95,6 +95,7 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 	result := make(chan readResult, 1)
 	go func() {
 		messages, err := entries(r.c.xreadgroup(ctx, r.c.rdb, ">", r.c.cfg.Block))
+		r.c.fitCount(messages)
 		result <- readResult{messages: messages, err: err}
 	}()
 	return result
@@ -103,7 +104,9 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 // readPending pages through this consumer's pending entries from cursor;
 // it never blocks.
 func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMessage, error) {
-	return entries(c.xreadgroup(ctx, c.rdb, cursor, -1)) // -1: no BLOCK argument
+	messages, err := entries(c.xreadgroup(ctx, c.rdb, cursor, -1)) // -1: no BLOCK argument
+	c.fitCount(messages)
+	return messages, err
 }
 
 // xreadgroup reads one batch from cursor. The read must not be cut by ctx:
@@ -113,9 +116,41 @@ func (c *Consumer) xreadgroup(ctx context.Context, rdb redis.Cmdable, cursor str
 		Group:    c.cfg.Group,
 		Consumer: c.cfg.Consumer,
 		Streams:  []string{c.cfg.Stream, cursor},
-		Count:    c.cfg.Count,
+		Count:    c.count.Load(),
 		Block:    block,
 	})
+}
+
+// fitCount sets the entries per read from a batch's size: fewer after a
+// batch over Count × MaxEntryBytes, back up to Count, doubling, after
+// smaller ones. Big entries are dead-lettered (split); this bounds the
+// memory the reads that bring them take.
+func (c *Consumer) fitCount(messages []redis.XMessage) {
+	if len(messages) == 0 {
+		return
+	}
+	var size int64
+	for _, m := range messages {
+		size += entrySize(m)
+	}
+	budget := c.cfg.Count * c.cfg.MaxEntryBytes
+	if size > budget {
+		c.count.Store(max(1, budget/(size/int64(len(messages))+1)))
+	} else if n := c.count.Load(); n < c.cfg.Count && size < budget/2 {
+		c.count.Store(min(c.cfg.Count, 2*n))
+	}
+}
+
+// entrySize is the bytes of an entry's fields and values.
+func entrySize(m redis.XMessage) int64 {
+	var size int64
+	for k, v := range m.Values {
+		size += int64(len(k))
+		if s, ok := v.(string); ok {
+			size += int64(len(s))
+		}
+	}
+	return size
 }
 
 // entries is what a read returned: none when it timed out.

@@ -24,13 +24,14 @@ func (c *Consumer) claim(ctx context.Context, r *reader) {
 			Consumer: c.cfg.Consumer,
 			MinIdle:  c.cfg.ClaimMinIdle,
 			Start:    start,
-			Count:    c.cfg.Count,
+			Count:    c.count.Load(),
 		}).Result()
 		if err != nil {
 			c.fail(ctx, err)
 			return
 		}
 		c.beat()
+		c.fitCount(messages)
 		if len(messages) > 0 {
 			c.claimed.Add(int64(len(messages)))
 			c.cfg.Log.Info("claimed idle entries", "count", len(messages), "first", messages[0].ID)
@@ -59,19 +60,45 @@ func (c *Consumer) fail(ctx context.Context, err error) {
 func (c *Consumer) wait(ctx context.Context, err error) {
 	o := &c.outage
 	o.Lock()
-	if o.since.IsZero() {
+	first := o.since.IsZero()
+	if first {
 		o.since = time.Now()
 		o.backoff = min(100*time.Millisecond, c.cfg.ClaimMinIdle/2)
-		c.cfg.Log.Warn("Redis is unavailable or a batch failed; retrying with backoff", "err", err)
 	} else {
 		o.backoff = min(2*o.backoff, 2*time.Second, c.cfg.ClaimMinIdle/2)
 	}
 	o.problem = "cannot process " + c.cfg.Stream + ": " + plainWords(err)
 	backoff := o.backoff
 	o.Unlock()
+	if first {
+		c.logFailure(ctx, err)
+	}
 	select {
 	case <-ctx.Done():
 	case <-time.After(backoff):
+	}
+}
+
+// logFailure says what the first failure of a run of them was. A call that
+// timed out while this process was paused (SIGSTOP, a laptop asleep) fails
+// though Redis is fine: a PING tells the two apart.
+func (c *Consumer) logFailure(ctx context.Context, err error) {
+	down := redisFault(err)
+	if down {
+		pingCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		down = c.rdb.Ping(pingCtx).Err() != nil
+		cancel()
+	}
+	c.outage.Lock()
+	c.outage.down = down
+	c.outage.Unlock()
+	switch {
+	case down:
+		c.cfg.Log.Warn("Redis is unavailable; retrying with backoff", "err", err)
+	case redisFault(err):
+		c.cfg.Log.Info("a call to Redis failed, and Redis answers: trying again", "err", err)
+	default:
+		c.cfg.Log.Warn("a batch failed; its entries stay pending and are tried again", "err", err)
 	}
 }
 
@@ -81,8 +108,10 @@ func (c *Consumer) up() {
 	o.Lock()
 	defer o.Unlock()
 	if !o.since.IsZero() {
-		c.cfg.Log.Info("Redis is back", "after", time.Since(o.since).Round(time.Millisecond))
-		o.since, o.problem = time.Time{}, ""
+		if o.down {
+			c.cfg.Log.Info("Redis is back", "after", time.Since(o.since).Round(time.Millisecond))
+		}
+		o.since, o.problem, o.down = time.Time{}, "", false
 	}
 }
 

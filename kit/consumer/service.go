@@ -27,6 +27,7 @@ type Settings struct {
 	ClaimMinIdle  time.Duration // CLAIM_MIN_IDLE, a Go duration
 	MaxDeliveries int64         // MAX_DELIVERIES
 	BatchSize     int64         // BATCH_SIZE, entries per read
+	MaxEntryBytes int64         // MAX_ENTRY_BYTES
 	IdleDelete    time.Duration // CONSUMER_IDLE_DELETE; 0: never
 	Host          string        // HOST, default all interfaces
 	Port          string        // PORT
@@ -47,6 +48,8 @@ func EnvHelp(defaultPort string) (english, korean string) {
                   it over with XAUTOCLAIM, a Go duration, at least %s (default %s)
   MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default %d)
   BATCH_SIZE      entries per XREADGROUP (COUNT, default %d)
+  MAX_ENTRY_BYTES  an entry bigger than this, fields and values together, goes to
+                  the dead-letter stream without them (default %d)
   CONSUMER_IDLE_DELETE  remove the group's consumers idle this long with no pending
                   entries, such as those of replaced pods (default %s; 0: never)
   HOST            the address to listen on (default: all interfaces)
@@ -57,7 +60,7 @@ func EnvHelp(defaultPort string) (english, korean string) {
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
   REDIS_URL       the Redis server (default %s)
 %s`,
-		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount,
+		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
 		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelp)
 	korean = fmt.Sprintf(`  CONSUMER_NAME   그룹 안에서 이 인스턴스의 이름(기본값: 호스트 이름과 포트,
                   예를 들어 myhost:%s. 다시 시작해도 같다)
@@ -65,6 +68,8 @@ func EnvHelp(defaultPort string) (english, korean string) {
                   걸리는 시간, Go duration, 적어도 %s(기본값 %s)
   MAX_DELIVERIES  엔트리가 dead-letter stream으로 가기 전까지의 전달 횟수(기본값 %d)
   BATCH_SIZE      XREADGROUP 한 번에 읽는 엔트리 수(COUNT, 기본값 %d)
+  MAX_ENTRY_BYTES  필드와 값을 합쳐 이보다 큰 엔트리는 그것들을 빼고
+                  dead-letter stream으로 간다(기본값 %d)
   CONSUMER_IDLE_DELETE  pending 엔트리 없이 이만큼 쉰 그룹의 consumer를 지운다.
                   교체된 pod의 consumer가 그렇다(기본값 %s. 0이면 지우지 않는다)
   HOST            들을 주소(기본값: 모든 인터페이스)
@@ -75,7 +80,7 @@ func EnvHelp(defaultPort string) (english, korean string) {
   READY_FILE      서비스를 시작하면 이 파일에 "<pid> <address>"를 쓴다(테스트용)
   REDIS_URL       Redis 서버(기본값 %s)
 %s`,
-		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount,
+		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
 		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelpKO)
 	return english, korean
 }
@@ -101,6 +106,9 @@ func SettingsFromEnv(getenv func(string) string, defaultPort string) (s Settings
 	if s.MaxDeliveries, err = cli.PositiveInt(getenv, "MAX_DELIVERIES", DefaultMaxDeliveries); err != nil {
 		return s, err
 	}
+	if s.MaxEntryBytes, err = cli.PositiveInt(getenv, "MAX_ENTRY_BYTES", DefaultMaxEntryBytes); err != nil {
+		return s, err
+	}
 	s.BatchSize, err = cli.PositiveInt(getenv, "BATCH_SIZE", DefaultCount)
 	return s, err
 }
@@ -112,6 +120,7 @@ func (s Settings) Config(stream, group string, handler Handler, log *slog.Logger
 		Group:         group,
 		Consumer:      s.Consumer,
 		Count:         s.BatchSize,
+		MaxEntryBytes: s.MaxEntryBytes,
 		ClaimMinIdle:  s.ClaimMinIdle,
 		MaxDeliveries: s.MaxDeliveries,
 		IdleDelete:    s.IdleDelete,

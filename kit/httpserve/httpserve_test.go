@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -176,4 +177,38 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	srv := New("", routes())
 	srv.ReadTimeout = 100 * time.Millisecond
 	cutOff(t, srv, fmt.Sprintf("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: %d\r\n\r\nxx", 1000))
+}
+
+// TestTransferEncodingIsRefused: a request with both Content-Length and
+// Transfer-Encoding: chunked, as a smuggler sends it through a proxy that
+// trusts Content-Length, gets 400, and the connection closes: the request
+// hidden after the chunks never runs. A chunked body alone is refused too.
+func TestTransferEncodingIsRefused(t *testing.T) {
+	var echoed atomic.Int64
+	mux := routes()
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		echoed.Add(1)
+		mux.ServeHTTP(w, r)
+	})
+	base := serve(t, New("", counted))
+	hidden := "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+	for _, head := range []string{
+		fmt.Sprintf("Content-Length: %d\r\nTransfer-Encoding: chunked\r\n", 5+len(hidden)),
+		"Transfer-Encoding: chunked\r\n",
+	} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(conn, "POST /echo HTTP/1.1\r\nHost: x\r\n%s\r\n0\r\n\r\n%s", head, hidden)
+		reply, _ := io.ReadAll(conn) // until the server closes
+		conn.Close()
+		if !strings.HasPrefix(string(reply), "HTTP/1.1 400 ") || strings.Count(string(reply), "HTTP/1.1 ") != 1 {
+			t.Errorf("%q: the server answered %q; want one 400, then the connection closed", head, reply)
+		}
+	}
+	if n := echoed.Load(); n != 0 {
+		t.Errorf("%d requests reached the handler, want 0", n)
+	}
 }
