@@ -101,8 +101,10 @@ type GroupState struct {
 // errNoGroup says the group does not exist (yet, or any more).
 var errNoGroup = fmt.Errorf("no such group")
 
-// State reads the group's state, in one transaction so that the stream's
-// counts and the group's agree. It fails when the group does not exist.
+// State reads the group's state, then the stream's, in one pipeline (not a
+// transaction: a full Redis refuses MULTI). The group can only read more
+// meanwhile, and entries added meanwhile count on both sides of the sum in
+// TrimmedUndelivered. It fails when the group does not exist.
 //
 // It reads XINFO GROUPS raw: go-redis reports a null entries-read as 0, and
 // entries-read is null exactly when the lag cannot be trusted. (Redis then
@@ -110,9 +112,9 @@ var errNoGroup = fmt.Errorf("no such group")
 func (c *Consumer) State(ctx context.Context) (GroupState, error) {
 	var info *redis.XInfoStreamCmd
 	var groupsCmd *redis.Cmd
-	_, err := c.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		info = pipe.XInfoStream(ctx, c.cfg.Stream)
+	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		groupsCmd = pipe.Do(ctx, "XINFO", "GROUPS", c.cfg.Stream)
+		info = pipe.XInfoStream(ctx, c.cfg.Stream)
 		return nil
 	})
 	if err != nil {
