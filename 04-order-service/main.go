@@ -69,6 +69,8 @@ its order differs), for IDEMPOTENCY_KEY_TTL after the first.
 
 Environment:
   REDIS_URL            the Redis server (default ` + redis + `)
+  REDIS_ALLOW_EVICTION  1: start even when Redis may evict keys (maxmemory-policy),
+                       with a warning; the Idempotency-Key records could go
   HOST                 the address to listen on (default: all interfaces)
   PORT                 the HTTP port (default ` + defaultPort + `)
   SHUTDOWN_DELAY       on SIGTERM, answer 503 on /readyz and go on serving this long
@@ -101,6 +103,8 @@ IDEMPOTENCY_KEY_TTL 동안 첫 답의 orderId와 entryId를 받고 아무것도 
 
 환경 변수:
   REDIS_URL            Redis 서버(기본값 ` + redis + `)
+  REDIS_ALLOW_EVICTION  1: Redis가 키를 내보낼 수 있어도(maxmemory-policy) 경고를
+                       남기고 시작한다. Idempotency-Key 기록이 사라질 수 있다
   HOST                 들을 주소(기본값: 모든 인터페이스)
   PORT                 HTTP 포트(기본값 ` + defaultPort + `)
   SHUTDOWN_DELAY       SIGTERM을 받으면 /readyz에 503을 답하며 이만큼 더 서비스하고

@@ -59,6 +59,8 @@ func EnvHelp(defaultPort string) (english, korean string) {
                   before stopping, a Go duration (default 0; 5s in Kubernetes)
   READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
   REDIS_URL       the Redis server (default %s)
+  REDIS_ALLOW_EVICTION  1: start even when Redis may evict keys (maxmemory-policy),
+                  with a warning; the service's records could go
 %s`,
 		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
 		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelp)
@@ -79,6 +81,8 @@ func EnvHelp(defaultPort string) (english, korean string) {
                   멈춘다. Go duration(기본값 0. Kubernetes에서는 5s)
   READY_FILE      서비스를 시작하면 이 파일에 "<pid> <address>"를 쓴다(테스트용)
   REDIS_URL       Redis 서버(기본값 %s)
+  REDIS_ALLOW_EVICTION  1: Redis가 키를 내보낼 수 있어도(maxmemory-policy) 경고를
+                  남기고 시작한다. 서비스의 기록이 사라질 수 있다
 %s`,
 		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
 		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelpKO)
