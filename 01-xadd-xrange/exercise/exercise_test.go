@@ -18,7 +18,7 @@ func TestAddNotification(t *testing.T) {
 	rdb := env.Learner()
 
 	first, err := AddNotification(ctx, rdb, "user-a", "hi")
-	ex.SkipIfNotStarted(t, err, AddNotification)
+	ex.StopIfNotStarted(t, err, AddNotification)
 	if err != nil {
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick("AddNotification(user-a, hi) adds an entry", "AddNotification(user-a, hi) 가 항목을 추가"),
@@ -77,7 +77,7 @@ func TestPage(t *testing.T) {
 	var got [][]string
 	for _, want := range wantPages {
 		page, err := Page(ctx, rdb, after, 2)
-		ex.SkipIfNotStarted(t, err, Page)
+		ex.StopIfNotStarted(t, err, Page)
 		if err != nil {
 			ex.Fatal(t, ex.Report{
 				Want: lang.Pick(fmt.Sprintf("Page(after=%q, count=2) returns a page", after), fmt.Sprintf("Page(after=%q, count=2) 가 한 페이지를 반환", after)),

@@ -121,7 +121,7 @@ func TestListen(t *testing.T) {
 			Hint: lang.Pick("loop while ctx.Err() == nil, with a short Block", "ctx.Err() == nil 인 동안 반복하고, Block 은 짧게"),
 		})
 	}
-	ex.SkipIfNotStarted(t, err, Listen)
+	ex.StopIfNotStarted(t, err, Listen)
 	if t.Failed() {
 		return
 	}
@@ -162,7 +162,7 @@ func TestWaitASecond(t *testing.T) {
 	rdb := env.Learner(hook)
 
 	msgs, err := WaitASecond(ctx, rdb, first)
-	ex.SkipIfNotStarted(t, err, WaitASecond)
+	ex.StopIfNotStarted(t, err, WaitASecond)
 	if err != nil || len(msgs) != 1 || msgs[0].ID != second {
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick(fmt.Sprintf("WaitASecond(after %s) returns %s at once", first, second), fmt.Sprintf("WaitASecond(%s 이후) 가 바로 반환하는 항목: %s", first, second)),

@@ -81,7 +81,7 @@ func TestConsumeBatch(t *testing.T) {
 		}
 		return nil
 	})
-	ex.SkipIfNotStarted(t, err, ConsumeBatch)
+	ex.StopIfNotStarted(t, err, ConsumeBatch)
 	if t.Failed() {
 		return
 	}
@@ -130,7 +130,7 @@ func TestRecover(t *testing.T) {
 		handled = append(handled, m.ID)
 		return nil
 	})
-	ex.SkipIfNotStarted(t, err, Recover)
+	ex.StopIfNotStarted(t, err, Recover)
 	if t.Failed() {
 		return
 	}
@@ -167,7 +167,7 @@ func TestRestart(t *testing.T) {
 		handled = append(handled, m.ID)
 		return nil
 	})
-	ex.SkipIfNotStarted(t, err, Restart)
+	ex.StopIfNotStarted(t, err, Restart)
 	if t.Failed() {
 		return
 	}

@@ -1,5 +1,3 @@
-//go:build !solution
-
 package exercise
 
 // ValidateOrder returns nil for a good order, and an error saying what is

@@ -137,7 +137,7 @@ func takeover(t *testing.T, pay consumer) (b *bench, paid int, story string) {
 func skipIfNotStarted(t *testing.T, pay consumer) {
 	t.Helper()
 	env := ex.Start(t)
-	ex.SkipIfNotStarted(t, pay(ex.Cancelled(), env.Learner(), "probe"), pay)
+	ex.StopIfNotStarted(t, pay(ex.Cancelled(), env.Learner(), "probe"), pay)
 }
 
 func TestPayNoAck(t *testing.T) {

@@ -23,7 +23,7 @@ func TestCreateGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := CreateGroups(ctx, rdb)
-	ex.SkipIfNotStarted(t, err, CreateGroups)
+	ex.StopIfNotStarted(t, err, CreateGroups)
 	if err != nil {
 		ex.Fatal(t, ex.Report{
 			Want: lang.Pick("CreateGroups = nil, though payment-events does not exist yet", "payment-events 가 아직 없어도 CreateGroups = nil"),
@@ -84,7 +84,7 @@ func TestNotify(t *testing.T) {
 	env := ex.Start(t)
 	own := env.Client()
 	p := &provider{sent: map[string]int{}}
-	ex.SkipIfNotStarted(t, Notify(ex.Cancelled(), env.Learner(), "probe", p.send), Notify)
+	ex.StopIfNotStarted(t, Notify(ex.Cancelled(), env.Learner(), "probe", p.send), Notify)
 	for _, stream := range []string{orders, payments} {
 		if err := own.XGroupCreateMkStream(ctx, stream, group, "0").Err(); err != nil {
 			t.Fatal(err)

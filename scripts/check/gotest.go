@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -27,14 +28,21 @@ const (
 	notStarted = "not started"
 )
 
-// goTest runs `go test -json` on a stage's exercise folder with the given
-// build tags, for the tests named (all when run is empty), and returns the
-// result of each test by name. A build failure fails every test, with the
-// compiler's first line as the hint.
-func goTest(ctx context.Context, stageDir string, tags []string, run, language string, tests []string) (map[string]result, error) {
+// goTest runs `go test -json` on a stage's exercise folder, with the files
+// of overlay put in place of the learner's (both relative to the stage; see
+// go help build, -overlay), for the tests named (all when run is empty), and
+// returns the result of each test by name. A build failure fails every
+// test, with the compiler's first line as the hint. A task not started
+// skips (EXERCISES_NOT_STARTED=skip), to be told apart from a failure.
+func goTest(ctx context.Context, stageDir string, overlay map[string]string, run, language string, tests []string) (map[string]result, error) {
 	args := []string{"test", "-json", "-count=1"}
-	if len(tags) > 0 {
-		args = append(args, "-tags", strings.Join(tags, ","))
+	if len(overlay) > 0 {
+		file, err := writeOverlay(stageDir, overlay)
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(file)
+		args = append(args, "-overlay", file)
 	}
 	if run != "" {
 		args = append(args, "-run", run)
@@ -42,7 +50,7 @@ func goTest(ctx context.Context, stageDir string, tags []string, run, language s
 	args = append(args, "./exercise/", "-lang", language)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = stageDir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "EXERCISES_NOT_STARTED=skip")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -65,6 +73,28 @@ func goTest(ctx context.Context, stageDir string, tags []string, run, language s
 		}
 	}
 	return results, nil
+}
+
+// writeOverlay writes go's -overlay file: {"Replace": {learner file: other}},
+// with absolute paths.
+func writeOverlay(stageDir string, overlay map[string]string) (string, error) {
+	replace := map[string]string{}
+	for learner, other := range overlay {
+		replace[filepath.Join(stageDir, learner)] = filepath.Join(stageDir, other)
+	}
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp("", "check-overlay-*.json")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		return "", err
+	}
+	return f.Name(), nil
 }
 
 func isExit(err error, target **exec.ExitError) bool {

@@ -29,12 +29,14 @@ The last line is
   progress: done=D total=N
 It exits 0 whatever your progress, and 1 only when it cannot run.
 
-For teachers:
-  -solution  runs every test against its reference solution (build tag
-             solution); all must pass, else it exits 1.
-  -mistakes  runs each task's test against each of its common mistakes (build
-             tags solution,mistake_<task>,<name>); each must fail and print the
-             hint meant for it, else it exits 1. Last line:
+For teachers (the answers live in each exercise/testdata, out of the
+learner's way; go test -overlay puts one in place of the learner's file):
+  -solution  runs every test against its reference solution
+             (testdata/solutions), then each correct variant
+             (testdata/variants); all must pass, else it exits 1.
+  -mistakes  runs each task's test against each of its common mistakes
+             (testdata/mistakes); each must fail and print the hint meant
+             for it, else it exits 1. Last line:
   mistakes: caught=M total=M
 
 Messages are in Korean with -lang ko or a Korean LANG or LC_ALL.`
@@ -93,17 +95,17 @@ var (
 
 // progress runs each stage's tests once and prints the table.
 func (c *checker) progress(ctx context.Context, tasks []task, solution bool) error {
-	var tags []string
-	if solution {
-		tags = []string{"solution"}
-	}
 	stages := byStage(tasks)
 	results := make([]map[string]result, len(stages))
 	errs := make([]error, len(stages))
 	c.each(len(stages), func(i int) {
 		st := stages[i]
 		fmt.Fprintln(c.stderr, faint.Sprint(lang.Pick("checking ", "확인 중 ")+st[0].Stage+" …"))
-		results[i], errs[i] = goTest(ctx, filepath.Join(c.root, st[0].Stage), tags, "", lang.Current(), tests(st))
+		var overlay map[string]string
+		if solution {
+			overlay = solutions(st)
+		}
+		results[i], errs[i] = goTest(ctx, filepath.Join(c.root, st[0].Stage), overlay, "", lang.Current(), tests(st))
 	})
 	stageWidth, funcWidth := widths(tasks)
 	doneCount := 0
@@ -124,7 +126,82 @@ func (c *checker) progress(ctx context.Context, tasks []task, solution bool) err
 	}
 	fmt.Fprintf(c.stdout, "progress: done=%d total=%d\n", doneCount, len(tasks))
 	if solution && doneCount != len(tasks) {
-		return fmt.Errorf(lang.Pick("%d of %d reference solutions do not pass", "참고 답안 %[2]d 개 중 %[1]d 개가 통과하지 못함"), len(tasks)-doneCount, len(tasks))
+		return fmt.Errorf(lang.Pick("%d of %d reference solutions do not pass", "참고 답안 %[2]d개 중 %[1]d개가 통과하지 못함"), len(tasks)-doneCount, len(tasks))
+	}
+	if solution {
+		return c.variants(ctx, tasks)
+	}
+	return nil
+}
+
+// solutions is the overlay that puts the reference solution of each task of
+// a stage in place of the learner's file.
+func solutions(stage []task) map[string]string {
+	overlay := map[string]string{}
+	for _, t := range stage {
+		overlay[t.File] = t.Solution
+	}
+	return overlay
+}
+
+// allOf returns the tasks of t's stage.
+func allOf(tasks []task, t task) []task {
+	var stage []task
+	for _, o := range tasks {
+		if o.Stage == t.Stage {
+			stage = append(stage, o)
+		}
+	}
+	return stage
+}
+
+// variants runs each task's test against each of its correct variants: each
+// must pass.
+func (c *checker) variants(ctx context.Context, tasks []task) error {
+	type job struct {
+		t task
+		v variant
+	}
+	var jobs []job
+	for _, t := range tasks {
+		for _, v := range t.Variants {
+			jobs = append(jobs, job{t, v})
+		}
+	}
+	verdicts := make([]string, len(jobs))
+	passed := make([]bool, len(jobs))
+	errs := make([]error, len(jobs))
+	c.each(len(jobs), func(i int) {
+		j := jobs[i]
+		overlay := solutions(allOf(tasks, j.t))
+		overlay[j.t.File] = j.v.File
+		results, err := goTest(ctx, filepath.Join(c.root, j.t.Stage), overlay, "^"+regexp.QuoteMeta(j.t.Test())+"$", "en", []string{j.t.Test()})
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		r := results[j.t.Test()]
+		passed[i] = r.Status == done
+		if passed[i] {
+			verdicts[i] = green.Sprint("accepted")
+		} else {
+			verdicts[i] = red.Sprint("rejected") + "  " + clip(r.Hint)
+		}
+	})
+	stageWidth, funcWidth := widths(tasks)
+	n := 0
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if passed[i] {
+			n++
+		}
+		fmt.Fprintf(c.stdout, "%s  %s  variant %s  %s\n", pad(j.t.Stage, stageWidth), pad(j.t.Func, funcWidth), j.v.Name, verdicts[i])
+	}
+	fmt.Fprintf(c.stdout, "variants: accepted=%d total=%d\n", n, len(jobs))
+	if n != len(jobs) {
+		return fmt.Errorf("%d of %d correct variants were rejected", len(jobs)-n, len(jobs))
 	}
 	return nil
 }
@@ -168,7 +245,9 @@ func (c *checker) mistakes(ctx context.Context, tasks []task) error {
 	c.each(len(jobs), func(i int) {
 		j := jobs[i]
 		// English, so that the hint can be matched against its Caught by text.
-		results, err := goTest(ctx, filepath.Join(c.root, j.t.Stage), j.m.Tags, "^"+regexp.QuoteMeta(j.t.Test())+"$", "en", []string{j.t.Test()})
+		overlay := solutions(allOf(tasks, j.t))
+		overlay[j.t.File] = j.m.File
+		results, err := goTest(ctx, filepath.Join(c.root, j.t.Stage), overlay, "^"+regexp.QuoteMeta(j.t.Test())+"$", "en", []string{j.t.Test()})
 		if err != nil {
 			errs[i] = err
 			return

@@ -14,23 +14,34 @@ import (
 )
 
 // A task is one function a learner writes, in a stage's exercise folder.
+// Its reference solution, correct variants and common mistakes are files of
+// the same package under exercise/testdata, where go test does not compile
+// them; scripts/check puts one in place of the learner's file with go
+// test -overlay.
 type task struct {
 	Stage    string // the stage folder, such as 01-xadd-xrange
 	Func     string // the function to write, such as AddNotification
 	File     string // the learner's file, relative to the stage: exercise/add.go
+	Solution string // its reference solution: exercise/testdata/solutions/add.go
+	Variants []variant
 	Mistakes []mistake
 }
 
 // Test is the name of the task's test.
 func (t task) Test() string { return "Test" + t.Func }
 
-// A mistake is a wrong answer kept beside a task, to prove its test fails
-// with the hint meant for it. Its file's build line is
-// `//go:build mistake_<task> && <name>`, and its comments hold
-// `Caught by: "<text of the hint>"`.
+// A variant is another correct answer, which the test must accept:
+// exercise/testdata/variants/<file>_<name>.go.
+type variant struct {
+	Name string
+	File string
+}
+
+// A mistake is a wrong answer, to prove the task's test fails with the
+// hint meant for it: exercise/testdata/mistakes/<file>_<name>.go, whose
+// comments hold `Caught by: "<text of the hint>"`.
 type mistake struct {
-	Name     string   // such as inclusive
-	Tags     []string // the build tags that select it, with solution
+	Name     string // such as inclusive
 	File     string
 	CaughtBy string // text the failing test's output must hold
 }
@@ -88,8 +99,9 @@ func selected(stage string, only []string) bool {
 	return false
 }
 
-// stageTasks reads one exercise folder: learner's files (build line
-// `!solution`), mistakes, and the order of the tests.
+// stageTasks reads one exercise folder: the learner's files (those with a
+// solution in testdata/solutions), their variants and mistakes, and the
+// order of the tests.
 func stageTasks(stage, dir string) ([]task, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -97,17 +109,16 @@ func stageTasks(stage, dir string) ([]task, error) {
 	}
 	sort.Strings(files)
 	fset := token.NewFileSet()
+	byFile := map[string][]*task{} // learner file base (add) -> its tasks
 	byFunc := map[string]*task{}
 	var order []string // test functions, in file order
-	var mistakes []mistake
-	var mistakeFuncs []string
 	for _, path := range files {
 		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 		if err != nil {
 			return nil, err
 		}
-		rel := filepath.Join("exercise", filepath.Base(path))
-		if strings.HasSuffix(path, "_test.go") {
+		base := strings.TrimSuffix(filepath.Base(path), ".go")
+		if strings.HasSuffix(base, "_test") {
 			for _, fn := range funcs(f) {
 				if strings.HasPrefix(fn, "Test") && fn != "TestMain" {
 					order = append(order, strings.TrimPrefix(fn, "Test"))
@@ -115,29 +126,29 @@ func stageTasks(stage, dir string) ([]task, error) {
 			}
 			continue
 		}
-		build := buildLine(f)
-		switch {
-		case build == "!solution":
-			for _, fn := range funcs(f) {
-				if ast.IsExported(fn) {
-					byFunc[fn] = &task{Stage: stage, Func: fn, File: rel}
-				}
+		solution := filepath.Join("exercise", "testdata", "solutions", base+".go")
+		if _, err := os.Stat(filepath.Join(filepath.Dir(dir), solution)); err != nil {
+			continue // not a learner's file: doc.go, given.go
+		}
+		for _, fn := range funcs(f) {
+			if ast.IsExported(fn) {
+				t := &task{Stage: stage, Func: fn, File: filepath.Join("exercise", base+".go"), Solution: solution}
+				byFunc[fn] = t
+				byFile[base] = append(byFile[base], t)
 			}
-		case strings.HasPrefix(build, "mistake_"):
-			m, fn, err := readMistake(path, rel, build, f)
-			if err != nil {
-				return nil, err
-			}
-			mistakes = append(mistakes, m)
-			mistakeFuncs = append(mistakeFuncs, fn)
 		}
 	}
-	for i, m := range mistakes {
-		t, ok := byFunc[mistakeFuncs[i]]
-		if !ok {
-			return nil, fmt.Errorf("%s/%s: %s is no task of this stage", stage, m.File, mistakeFuncs[i])
+	for _, kind := range []string{"variants", "mistakes"} {
+		others, err := filepath.Glob(filepath.Join(dir, "testdata", kind, "*.go"))
+		if err != nil {
+			return nil, err
 		}
-		t.Mistakes = append(t.Mistakes, m)
+		sort.Strings(others)
+		for _, path := range others {
+			if err := addOther(stage, kind, path, fset, byFile); err != nil {
+				return nil, err
+			}
+		}
 	}
 	var tasks []task
 	for _, fn := range order {
@@ -152,42 +163,48 @@ func stageTasks(stage, dir string) ([]task, error) {
 	return tasks, nil
 }
 
-// readMistake reads a mistake's tags, its function and its Caught by text.
-func readMistake(path, rel, build string, f *ast.File) (mistake, string, error) {
-	var tags []string
-	for _, tag := range strings.Split(build, "&&") {
-		tags = append(tags, strings.TrimSpace(tag))
-	}
-	data, err := os.ReadFile(path)
+// addOther files a variant or a mistake under the task whose learner file
+// its name starts with (add_fixed_id.go: add.go), and whose function it
+// writes.
+func addOther(stage, kind, path string, fset *token.FileSet, byFile map[string][]*task) error {
+	f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
 	if err != nil {
-		return mistake{}, "", err
+		return err
 	}
-	m := caughtBy.FindSubmatch(data)
-	exported := []string{}
+	rel := filepath.Join("exercise", "testdata", kind, filepath.Base(path))
+	base := strings.TrimSuffix(filepath.Base(path), ".go")
+	var owner string
+	for learner := range byFile {
+		if strings.HasPrefix(base, learner+"_") && len(learner) > len(owner) {
+			owner = learner
+		}
+	}
+	var task *task
 	for _, fn := range funcs(f) {
-		if ast.IsExported(fn) {
-			exported = append(exported, fn)
-		}
-	}
-	if len(tags) != 2 || m == nil || len(exported) != 1 {
-		return mistake{}, "", fmt.Errorf("%s: a mistake needs `//go:build mistake_<task> && <name>`, one exported function, and a `// Caught by: \"...\"` line", path)
-	}
-	return mistake{Name: tags[1], Tags: append([]string{"solution"}, tags...), File: rel, CaughtBy: string(m[1])}, exported[0], nil
-}
-
-// buildLine returns the expression of a file's //go:build line.
-func buildLine(f *ast.File) string {
-	for _, g := range f.Comments {
-		if g.Pos() > f.Package {
-			break
-		}
-		for _, c := range g.List {
-			if expr, ok := strings.CutPrefix(c.Text, "//go:build "); ok {
-				return strings.TrimSpace(expr)
+		for _, t := range byFile[owner] {
+			if ast.IsExported(fn) && t.Func == fn {
+				task = t
 			}
 		}
 	}
-	return ""
+	if task == nil {
+		return fmt.Errorf("%s/%s: name it <learner file>_<name>.go, and write that file's function", stage, rel)
+	}
+	name := strings.TrimPrefix(base, owner+"_")
+	if kind == "variants" {
+		task.Variants = append(task.Variants, variant{Name: name, File: rel})
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	m := caughtBy.FindSubmatch(data)
+	if m == nil {
+		return fmt.Errorf("%s/%s: a mistake needs a `// Caught by: \"...\"` line", stage, rel)
+	}
+	task.Mistakes = append(task.Mistakes, mistake{Name: name, File: rel, CaughtBy: string(m[1])})
+	return nil
 }
 
 // funcs lists the top-level functions of f (not methods), in order.

@@ -64,7 +64,8 @@ func goCommand(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -trimpath", "GOPROXY=off")
+	// A copied stage is a fresh clone's: its exercises are not started.
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -trimpath", "GOPROXY=off", "EXERCISES_NOT_STARTED=skip")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("in a copy of %s with kit/ beside it, GOWORK=off go %s failed: %v\n%s",

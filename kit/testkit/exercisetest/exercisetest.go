@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -26,25 +27,37 @@ func init() {
 	}
 }
 
-// SkipIfNotStarted skips the test when err is exercise.ErrNotStarted, with
-// one line naming the file and the function to open. task is the function.
-func SkipIfNotStarted(t testing.TB, err error, task any) {
+// NotStartedEnv names the variable that turns a not-started task into a
+// skip: scripts/check sets it to read progress, and teachers and CI set it
+// for `go test work` on a fresh clone. A learner's `go test ./...` fails
+// until every task of the stage is done.
+const NotStartedEnv = "EXERCISES_NOT_STARTED"
+
+// StopIfNotStarted ends the test when err is exercise.ErrNotStarted, with
+// one line naming the file and the function to write, and where the README
+// teaches it: a failure, or a skip with EXERCISES_NOT_STARTED=skip. task is
+// the function.
+func StopIfNotStarted(t testing.TB, err error, task any) {
 	t.Helper()
-	if errors.Is(err, exercise.ErrNotStarted) {
+	if !errors.Is(err, exercise.ErrNotStarted) {
+		return
+	}
+	if os.Getenv(NotStartedEnv) == "skip" {
 		t.Skip(NotStartedLine(task))
 	}
+	t.Fatal(NotStartedLine(task))
 }
 
-// NotStartedLine is the line a test skips with: which file to open, which
-// function to write.
+// NotStartedLine is the line a not-started test stops with: which file to
+// open, which function to write, and the README section.
 func NotStartedLine(task any) string {
 	fn := runtime.FuncForPC(reflect.ValueOf(task).Pointer())
 	file, _ := fn.FileLine(fn.Entry())
 	name := fn.Name()[strings.LastIndex(fn.Name(), ".")+1:]
 	where := "exercise/" + filepath.Base(file)
 	return lang.Pick(
-		fmt.Sprintf("not started: open %s and write %s", where, name),
-		fmt.Sprintf("시작 전: %s 파일을 열어 %s 함수를 작성하세요", where, name))
+		fmt.Sprintf("not started: open %s and write %s (README.md, Your turn)", where, name),
+		fmt.Sprintf("시작 전: %s 파일을 열어 %s 함수를 작성하세요(README.ko.md, 여러분 차례)", where, name))
 }
 
 // Report is a failure as a learner reads it. Each part is already in the

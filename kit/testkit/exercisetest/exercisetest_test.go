@@ -19,7 +19,7 @@ func sample() {}
 func TestNotStartedLine(t *testing.T) {
 	defer lang.Set(lang.Current())
 	lang.Set("en")
-	if got, want := NotStartedLine(sample), "not started: open exercise/exercisetest_test.go and write sample"; got != want {
+	if got, want := NotStartedLine(sample), "not started: open exercise/exercisetest_test.go and write sample (README.md, Your turn)"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -1,0 +1,23 @@
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func WaitASecond(ctx context.Context, rdb *redis.Client, after string) ([]redis.XMessage, error) {
+	streams, err := rdb.XRead(ctx, &redis.XReadArgs{
+		Streams: []string{stream, after},
+		Block:   time.Second,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil // the second passed and nothing came
+	}
+	if err != nil {
+		return nil, err
+	}
+	return streams[0].Messages, nil
+}

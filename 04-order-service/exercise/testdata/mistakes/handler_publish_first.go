@@ -1,0 +1,35 @@
+// Mistake: XADD first, validate after. The client gets its 400, but the bad
+// order is already in order-events, and the payment service will pay it.
+// Caught by: "nothing may be published for a bad order"
+
+package exercise
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func OrderHandler(rdb *redis.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var order struct{ UserID, ProductID, Price string }
+		if err := json.NewDecoder(r.Body).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		orderID := newOrderID()
+		entryID, err := rdb.XAdd(r.Context(), &redis.XAddArgs{Stream: orders, Values: []string{
+			"userId", order.UserID, "productId", order.ProductID, "price", order.Price, "orderId", orderID,
+		}}).Result()
+		if err != nil {
+			respond(w, http.StatusServiceUnavailable, map[string]string{"error": "try again"})
+			return
+		}
+		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		respond(w, http.StatusCreated, map[string]string{"orderId": orderID, "entryId": entryID})
+	}
+}

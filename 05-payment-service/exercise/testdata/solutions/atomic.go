@@ -1,0 +1,51 @@
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// payOnce acknowledges the order and pays it only if this consumer still held
+// it. Nothing runs between the two: the XACK reply is the fence.
+var payOnce = redis.NewScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  return 0
+end
+redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+return 1
+`)
+
+func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) error {
+	id := "0"
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{orders, id},
+			Count:   10,
+			Block:   time.Second,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if id == "0" && len(streams[0].Messages) == 0 {
+			id = ">"
+			continue
+		}
+		for _, order := range streams[0].Messages {
+			args := append([]any{group, order.ID}, paymentFields(order)...)
+			if err := payOnce.Run(ctx, rdb, []string{orders, payments}, args...).Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

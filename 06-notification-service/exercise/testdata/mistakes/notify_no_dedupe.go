@@ -1,0 +1,50 @@
+// Mistake: send, then ack, and nothing to remember what was sent. An entry
+// delivered again after a crash before the ack is sent again.
+// Caught by: "the entry delivered again after the crash was sent again"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Notify(ctx context.Context, rdb *redis.Client, consumer string, send func(Notification) error) error {
+	kinds := map[string]string{orders: "mail", payments: "sms"}
+	id := "0"
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer, Streams: []string{orders, payments, id, id}, Count: 10, Block: time.Second,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		read := 0
+		for _, s := range streams {
+			for _, msg := range s.Messages {
+				read++
+				orderID, _ := msg.Values["orderId"].(string)
+				userID, _ := msg.Values["userId"].(string)
+				if send(Notification{Kind: kinds[s.Stream], OrderID: orderID, UserID: userID}) != nil {
+					continue
+				}
+				if err := rdb.XAck(ctx, s.Stream, group, msg.ID).Err(); err != nil {
+					return err
+				}
+			}
+		}
+		if id == "0" && read == 0 {
+			id = ">"
+		}
+	}
+	return nil
+}

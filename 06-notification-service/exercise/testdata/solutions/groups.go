@@ -1,0 +1,18 @@
+package exercise
+
+import (
+	"context"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func CreateGroups(ctx context.Context, rdb *redis.Client) error {
+	for _, stream := range []string{orders, payments} {
+		err := rdb.XGroupCreateMkStream(ctx, stream, group, "$").Err()
+		if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+			return err
+		}
+	}
+	return nil
+}
