@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -116,4 +117,52 @@ func TestCrashAfterReadAndWaitIdle(t *testing.T) {
 	if n := PendingCount(t, own, "s", "g"); n != 1 {
 		t.Errorf("pending = %d, want 1 (the entry the crash left)", n)
 	}
+}
+
+// A loop that reads without BLOCK fails once as a busy loop, with the BLOCK
+// hint, and is slowed down; a loop that blocks does not.
+func TestBusyReadLoopFails(t *testing.T) {
+	for _, tc := range []struct {
+		block time.Duration
+		busy  bool
+	}{{-1, true}, {time.Second, false}} {
+		rec := &recorder{TB: t}
+		env := Start(rec)
+		rdb := env.Learner()
+		deadline := time.Now().Add(1500 * time.Millisecond)
+		for time.Now().Before(deadline) {
+			rdb.XRead(context.Background(), &redis.XReadArgs{Streams: []string{"s", "0"}, Block: tc.block})
+		}
+		if busy := len(rec.errors) == 1 && strings.Contains(rec.errors[0], "Block: time.Second"); busy != tc.busy || len(rec.errors) > 1 {
+			t.Errorf("Block %v: failures %q, want a busy loop reported once: %v", tc.block, rec.errors, tc.busy)
+		}
+	}
+}
+
+// A call that does not return in time fails at once, naming what it sent.
+func TestCallHasADeadline(t *testing.T) {
+	rec := &fatalRecorder{recorder: recorder{TB: t}}
+	env := Start(rec)
+	rdb := env.Learner()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Call(rec, env, "Forever()", 200*time.Millisecond, func(ctx context.Context) (int, error) {
+			rdb.Ping(context.Background())
+			select {} // never returns, whatever ctx says
+		})
+	}()
+	<-done
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "Forever() returns within 200ms") ||
+		!strings.Contains(rec.errors[0], "it had sent 1 commands, the last: PING") {
+		t.Errorf("failures %q", rec.errors)
+	}
+}
+
+// fatalRecorder also records Fatal, and ends the goroutine as t.Fatal would.
+type fatalRecorder struct{ recorder }
+
+func (r *fatalRecorder) Fatal(args ...any) {
+	r.Error(args...)
+	runtime.Goexit()
 }

@@ -26,8 +26,9 @@ const MaxBlock = 100 * time.Millisecond
 
 // Env is one test's private Redis.
 type Env struct {
-	t   testing.TB
-	srv *testkit.Server
+	t    testing.TB
+	srv  *testkit.Server
+	seen commandLog // what the learner's clients sent
 }
 
 // Start starts a private Redis for t (a real redis-server or miniredis, as
@@ -51,11 +52,12 @@ func (e *Env) Client() *redis.Client {
 type Hook func(ctx context.Context, cmds []redis.Cmder, send func() error) error
 
 // Learner returns a client for the learner's code. Hooks run first, in
-// order. Then two guards: a read with BLOCK 0 (which waits forever) fails the
-// test with a hint, and a longer BLOCK than MaxBlock is shortened.
+// order. Then the guards: a read with BLOCK 0 (which waits forever) fails the
+// test with a hint, a longer BLOCK than MaxBlock is shortened, and reads far
+// faster than BLOCK allows fail it as a busy loop.
 func (e *Env) Learner(hooks ...Hook) *redis.Client {
 	c := e.Client()
-	all := append(append([]Hook(nil), hooks...), e.guard)
+	all := append(append([]Hook(nil), hooks...), e.watchCommands, e.guard)
 	c.AddHook(hookChain(all))
 	return c
 }
