@@ -8,6 +8,12 @@
 //	host1:7000,host2:7001,host3:7002    a Redis Cluster
 //	redis[s]://[user:pass@]host1:7000,host2:7001,...  a Redis Cluster with credentials, or TLS
 //
+// A URL may end with go-redis's query options (?pool_size=50&dial_timeout=3s,
+// see redis.ParseURL): go-redis parses it. What this package adds is what
+// go-redis lacks: the host:port and comma-list forms, REDIS_CA_FILE, and
+// defaults for the course (a 2s dial timeout, no retries of a command whose
+// reply was lost, deadlines honoured) that a query option may override.
+//
 // The password is never printed: errors and log lines use Target.String,
 // which shows only the address.
 package redisconn
@@ -44,6 +50,8 @@ type Target struct {
 	DB       int
 	TLS      bool
 	CAFile   string
+	// query holds the URL's query options (pool_size=50, ...), for go-redis.
+	query url.Values
 }
 
 // Cluster reports whether the target is a Redis Cluster (several addresses).
@@ -101,9 +109,9 @@ func Parse(raw string) (Target, error) {
 		// url.Error repeats the whole input, password included: drop it.
 		return Target{}, errors.New("REDIS_URL is not a valid URL: expected redis://[user:pass@]host:port[/db]")
 	}
-	if u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" {
+	if u.Opaque != "" || u.Fragment != "" || strings.Contains(u.RawQuery, "@") {
 		// A # or ? in a password cuts the URL short: the rest would be taken
-		// for a host, and shown.
+		// for a host, or a query, and shown.
 		return Target{}, errors.New("REDIS_URL is not a valid URL: percent-encode a password that holds # ? / or @")
 	}
 	t := Target{}
@@ -133,6 +141,14 @@ func Parse(raw string) (Target, error) {
 		}
 		t.DB = n
 	}
+	if u.RawQuery != "" {
+		if t.query, err = url.ParseQuery(u.RawQuery); err != nil {
+			return Target{}, errors.New("REDIS_URL: the options after ? are not name=value pairs joined by &")
+		}
+		if _, err := redis.ParseURL(u.Scheme + "://" + t.Addrs[0] + "?" + u.RawQuery); err != nil {
+			return Target{}, fmt.Errorf("REDIS_URL: %w", err) // go-redis names the option, not the URL
+		}
+	}
 	return t, nil
 }
 
@@ -146,6 +162,10 @@ func Parse(raw string) (Target, error) {
 func parseClusterURL(raw string) (Target, error) {
 	const form = "REDIS_URL: a cluster URL is redis[s]://[user:pass@]host1:port1,host2:port2,..."
 	scheme, rest, _ := strings.Cut(raw, "://")
+	rest, query, _ := strings.Cut(rest, "?")
+	if query != "" {
+		query = "?" + query
+	}
 	authority, path := rest, ""
 	if i := strings.Index(rest, "/"); i >= 0 {
 		authority, path = rest[:i], rest[i:]
@@ -161,9 +181,14 @@ func parseClusterURL(raw string) (Target, error) {
 			return Target{}, errors.New(form)
 		}
 	}
-	t, err := Parse(scheme + "://" + userinfo + addrs[0] + path)
+	t, err := Parse(scheme + "://" + userinfo + addrs[0] + path + query)
 	if err != nil {
 		return Target{}, err
+	}
+	if t.query != nil {
+		if _, err := redis.ParseClusterURL(scheme + "://" + addrs[0] + query); err != nil {
+			return Target{}, fmt.Errorf("REDIS_URL: %w", err)
+		}
 	}
 	if t.DB != 0 {
 		return Target{}, errors.New("REDIS_URL: a Redis Cluster has only database 0")
@@ -208,37 +233,45 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 		}
 	}
 	if t.Cluster() {
-		return redis.NewClusterClient(&redis.ClusterOptions{
-			Addrs:           t.Addrs,
-			Username:        t.Username,
-			Password:        t.Password,
-			TLSConfig:       tlsConfig,
-			DialTimeout:     dialTimeout,
-			DisableIdentity: true,
-			// See the single-server case below.
-			ContextTimeoutEnabled: true,
-			MaxRetries:            -1,
-		}), nil
+		opts := &redis.ClusterOptions{}
+		if t.query != nil {
+			opts, _ = redis.ParseClusterURL("redis://" + t.Addrs[0] + "?" + t.query.Encode()) // checked by Parse
+		}
+		opts.Addrs, opts.Username, opts.Password, opts.TLSConfig = t.Addrs, t.Username, t.Password, tlsConfig
+		opts.DisableIdentity = true
+		// See the single-server case below.
+		opts.ContextTimeoutEnabled = true
+		if opts.DialTimeout == 0 {
+			opts.DialTimeout = dialTimeout
+		}
+		if !t.query.Has("max_retries") {
+			opts.MaxRetries = -1
+		}
+		return redis.NewClusterClient(opts), nil
 	}
-	return redis.NewClient(&redis.Options{
-		Addr:        t.Addrs[0],
-		Username:    t.Username,
-		Password:    t.Password,
-		DB:          t.DB,
-		TLSConfig:   tlsConfig,
-		DialTimeout: dialTimeout,
-		// CLIENT SETINFO is noise in MONITOR output during class, and old servers reject it.
-		DisableIdentity: true,
-		// Without it, go-redis ignores a context's deadline on socket reads and
-		// waits its own ReadTimeout (5s) for a server that hangs. With it, a
-		// deadline bounds the command; a context without one changes nothing.
-		ContextTimeoutEnabled: true,
-		// go-redis would send a command again when the connection broke before
-		// its reply came: an XADD that Redis had run then adds a second entry.
-		// The programs retry themselves, where it is safe: a consumer reads its
-		// pending entries again, order-service answers 503.
-		MaxRetries: -1,
-	}), nil
+	opts := &redis.Options{}
+	if t.query != nil {
+		opts, _ = redis.ParseURL("redis://" + t.Addrs[0] + "?" + t.query.Encode()) // checked by Parse
+	}
+	opts.Addr, opts.Username, opts.Password, opts.DB, opts.TLSConfig = t.Addrs[0], t.Username, t.Password, t.DB, tlsConfig
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = dialTimeout
+	}
+	// CLIENT SETINFO is noise in MONITOR output during class, and old servers reject it.
+	opts.DisableIdentity = true
+	// Without it, go-redis ignores a context's deadline on socket reads and
+	// waits its own ReadTimeout (5s) for a server that hangs. With it, a
+	// deadline bounds the command; a context without one changes nothing.
+	opts.ContextTimeoutEnabled = true
+	// go-redis would send a command again when the connection broke before
+	// its reply came: an XADD that Redis had run then adds a second entry.
+	// The programs retry themselves, where it is safe: a consumer reads its
+	// pending entries again, order-service answers 503. ?max_retries=N
+	// overrides it.
+	if !t.query.Has("max_retries") {
+		opts.MaxRetries = -1
+	}
+	return redis.NewClient(opts), nil
 }
 
 // UnreachableError says that nothing usable answered at the target. Its

@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 const secret = "s3cret"
@@ -147,5 +150,54 @@ func TestConnectUnreachable(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), secret) {
 		t.Errorf("the error shows the password: %q", err)
+	}
+}
+
+// go-redis parses a URL's query options; the course's defaults stay where
+// the query says nothing; an unknown option is refused, naming it and not
+// the password.
+func TestQueryOptions(t *testing.T) {
+	single := func(raw string) *redis.Options {
+		t.Helper()
+		target, err := Parse(raw)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", raw, err)
+		}
+		c, err := NewClient(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return c.(*redis.Client).Options()
+	}
+	o := single("redis://u:" + secret + "@cache:7000/1?pool_size=5&dial_timeout=3s")
+	if o.PoolSize != 5 || o.DialTimeout != 3*time.Second || o.MaxRetries != 0 || o.DB != 1 || o.Password != secret || !o.ContextTimeoutEnabled {
+		t.Errorf("?pool_size=5&dial_timeout=3s: pool %d, dial %v, retries %d, db %d; want 5, 3s, 0 (no retry: go-redis turns -1 into 0), 1", o.PoolSize, o.DialTimeout, o.MaxRetries, o.DB)
+	}
+	if o := single("redis://cache:7000"); o.DialTimeout != dialTimeout || o.MaxRetries != 0 {
+		t.Errorf("no query: dial %v, retries %d; want %v, 0", o.DialTimeout, o.MaxRetries, dialTimeout)
+	}
+	if o := single("rediss://cache:7000?max_retries=2"); o.MaxRetries != 2 || o.TLSConfig == nil {
+		t.Errorf("?max_retries=2 over TLS: retries %d, TLS %v; want 2 and TLS", o.MaxRetries, o.TLSConfig != nil)
+	}
+
+	target, err := Parse("redis://u:" + secret + "@h1:7000,h2:7001?pool_size=7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if o := c.(*redis.ClusterClient).Options(); o.PoolSize != 7 || len(o.Addrs) != 2 || o.MaxRetries > 0 || o.Password != secret {
+		t.Errorf("cluster ?pool_size=7: pool %d, addrs %v, retries %d", o.PoolSize, o.Addrs, o.MaxRetries)
+	}
+
+	for _, raw := range []string{"redis://u:" + secret + "@cache:7000?no_such_option=1", "redis://u:" + secret + "@h1:7000,h2:7001?nope=1"} {
+		_, err := Parse(raw)
+		if err == nil || !strings.Contains(err.Error(), "unexpected option") || strings.Contains(err.Error(), secret) {
+			t.Errorf("an unknown option: %v; want it named, without the password", err)
+		}
 	}
 }
