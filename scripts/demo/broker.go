@@ -84,8 +84,8 @@ func watchCommand(addr string) string {
 }
 
 // warnIfShared warns when services of yours are running on this Redis: they
-// are in the same consumer groups, so they would take some of the demo's
-// orders, and the demo would wait for payments it never sees.
+// are in the same consumer groups, so they take some of the demo's orders,
+// which the demo then follows in Redis (observe.go).
 func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output) {
 	groups := []struct{ stream, group string }{
 		{events.OrderStream, events.PaymentGroup},
@@ -99,8 +99,8 @@ func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output
 			// A running consumer blocks on XREADGROUP for at most a few
 			// seconds at a time, so its idle time stays small.
 			if c.Name != consumerName && c.Idle >= 0 && c.Idle < 5*time.Second {
-				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders. Stop it for a clean run.",
-					"%[2]s의 %[1]s에 활동 중인 consumer가 있다: %[3]s(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 깔끔하게 보려면 멈추자.",
+				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders; the demo follows those in Redis.",
+					"%[2]s의 %[1]s에 활동 중인 consumer가 있다: %[3]s(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 데모는 그 주문들을 Redis에서 따라간다.",
 					g.group, g.stream, c.Name, c.Idle.Round(100*time.Millisecond))
 			}
 		}

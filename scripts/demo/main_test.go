@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -37,7 +38,10 @@ func TestScripts(t *testing.T) {
 	}
 	// Each script's demo builds the services; build them once first, so that
 	// those builds hit the cache instead of compiling the same code side by side.
-	if err := services.Build(t.Context(), filepath.Join("..", ".."), t.TempDir()); err != nil {
+	// They are on the scripts' PATH too, for a script that runs them as
+	// services of yours, left running from Step 4.
+	binDir := t.TempDir()
+	if err := services.Build(t.Context(), filepath.Join("..", ".."), binDir); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Run(t, testscript.Params{
@@ -45,6 +49,7 @@ func TestScripts(t *testing.T) {
 			for k, v := range goEnv {
 				env.Setenv(k, v)
 			}
+			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"gone": cmdGone},

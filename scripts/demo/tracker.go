@@ -36,6 +36,9 @@ type order struct {
 	accepted time.Time // the 201 came back
 	seen     [steps]time.Time
 	first    time.Time // the first line about it, to expire strangers
+	// elsewhere: a step was seen in Redis, done by a service that is not the
+	// demo's (observe.go)
+	elsewhere bool
 }
 
 func (o *order) complete() bool {
@@ -198,8 +201,9 @@ func (t *tracker) wait(ctx context.Context, timeout time.Duration) error {
 
 // report is the end of a run: the summary line, and what went wrong.
 type report struct {
-	summary  string
-	problems []string
+	summary   string
+	problems  []string
+	elsewhere int // orders that services other than the demo's worked on
 }
 
 // maxListed bounds the orderIds a problem line names.
@@ -232,8 +236,12 @@ func (t *tracker) report() report {
 		}
 	}
 	for _, id := range t.ids {
-		if o := t.ours[id]; o.complete() {
+		o := t.ours[id]
+		if o.complete() {
 			latencies = append(latencies, o.latency())
+		}
+		if o.elsewhere {
+			r.elsewhere++
 		}
 	}
 	r.summary = fmt.Sprintf("summary: orders=%d payments=%d notifications=%d p50=%s p99=%s",
