@@ -110,10 +110,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
-	after, err := lastID(sys.ctx, rdb, events.PaymentStream)
-	if err != nil {
-		return err
-	}
+	after := lastID(sys.ctx, rdb, events.PaymentStream)
 	observing, stopObserving := context.WithCancel(sys.ctx)
 	defer stopObserving()
 	go track.observe(observing, rdb, after)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -105,14 +104,12 @@ func (t *tracker) fromRedis(id string, s step, at time.Time) {
 	}
 }
 
-// lastID is the ID of a stream's last entry, or "0-0".
-func lastID(ctx context.Context, rdb redis.UniversalClient, stream string) (string, error) {
+// lastID is the ID of a stream's last entry, or "0-0" when there is none
+// or it cannot be read: the services then say what is wrong.
+func lastID(ctx context.Context, rdb redis.UniversalClient, stream string) string {
 	last, err := rdb.XRevRangeN(ctx, stream, "+", "-", 1).Result()
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", stream, err)
+	if err != nil || len(last) == 0 {
+		return "0-0"
 	}
-	if len(last) == 0 {
-		return "0-0", nil
-	}
-	return last[0].ID, nil
+	return last[0].ID
 }
