@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -95,7 +94,7 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 				return err
 			}
 			for _, r := range result.Rejected {
-				deadLetters[r.ID] = r.Reason
+				deadLetters[r.ID] = deadLetter{rejected, r.Reason}
 			}
 		}
 		b.handled, b.deadLetters, b.gone = true, deadLetters, len(gone)
@@ -111,14 +110,12 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	}
 
 	c.noteSeen(b.messages)
-	for id, reason := range b.deadLetters {
-		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", reason, "to", c.cfg.DeadLetterStream)
-	}
-	for _, reason := range b.deadLetters {
-		switch {
-		case strings.HasPrefix(reason, tooManyDeliveries):
+	for id, d := range b.deadLetters {
+		c.cfg.Log.Warn("dead-lettered", "id", id, "reason", d.reason, "to", c.cfg.DeadLetterStream)
+		switch d.kind {
+		case tooManyDeliveries:
 			c.exhausted.Add(1)
-		case strings.HasPrefix(reason, tooBig):
+		case tooBig:
 			c.tooBig.Add(1)
 		default:
 			c.invalid.Add(1)
@@ -128,19 +125,26 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 	return nil
 }
 
-// tooManyDeliveries starts the reason of an entry dead-lettered for having
-// been delivered too often, as opposed to one the handler rejected; tooBig,
-// that of an entry over MaxEntryBytes.
+// deadLetter is why an entry goes to the dead-letter stream: the kind, for
+// the counters, and the reason, in one line, for the dead letter and the log.
+type deadLetter struct {
+	kind   deadLetterKind
+	reason string
+}
+
+type deadLetterKind int
+
 const (
-	tooManyDeliveries = "delivered"
-	tooBig            = "entry too big"
+	rejected          deadLetterKind = iota // the handler refused it (Result.Reject)
+	tooManyDeliveries                       // delivered more than MaxDeliveries times
+	tooBig                                  // bigger than MaxEntryBytes
 )
 
 // split splits a batch into the messages for the handler, the dead letters
 // (delivered too often, or too big: with the reason), and those trimmed away
 // meanwhile.
-func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]string, gone []string) {
-	deadLetters = map[string]string{}
+func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]deadLetter, gone []string) {
+	deadLetters = map[string]deadLetter{}
 	for _, m := range messages {
 		n := deliveries[m.ID]
 		switch {
@@ -148,9 +152,9 @@ func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64)
 			// Pending, but trimmed or deleted from the stream: nothing left to do.
 			gone = append(gone, m.ID)
 		case entrySize(m) > c.cfg.MaxEntryBytes:
-			deadLetters[m.ID] = fmt.Sprintf(tooBig+": %d bytes, more than MAX_ENTRY_BYTES=%d", entrySize(m), c.cfg.MaxEntryBytes)
+			deadLetters[m.ID] = deadLetter{tooBig, fmt.Sprintf("entry too big: %d bytes, more than MAX_ENTRY_BYTES=%d", entrySize(m), c.cfg.MaxEntryBytes)}
 		case n > c.cfg.MaxDeliveries:
-			deadLetters[m.ID] = fmt.Sprintf(tooManyDeliveries+" %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)
+			deadLetters[m.ID] = deadLetter{tooManyDeliveries, fmt.Sprintf("delivered %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)}
 		default:
 			todo = append(todo, Message{XMessage: m, Deliveries: n})
 		}
@@ -165,18 +169,18 @@ func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64)
 // acked: an entry is acked only once its dead letter is written. (One
 // pipeline with the acks would ack even when the XADD fails, say on a full
 // Redis, and the event would be nowhere.)
-func (c *Consumer) deadLetter(ctx context.Context, messages []redis.XMessage, deadLetters map[string]string, deliveries map[string]int64) error {
+func (c *Consumer) deadLetter(ctx context.Context, messages []redis.XMessage, deadLetters map[string]deadLetter, deliveries map[string]int64) error {
 	if len(deadLetters) == 0 {
 		return nil
 	}
 	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		for _, m := range messages {
-			if reason, dead := deadLetters[m.ID]; dead {
+			if d, dead := deadLetters[m.ID]; dead {
 				pipe.XAdd(ctx, &redis.XAddArgs{
 					Stream: c.cfg.DeadLetterStream,
 					MaxLen: c.cfg.DeadLetterMaxLen,
 					Approx: true,
-					Values: c.deadLetterFields(m, reason, deliveries[m.ID]),
+					Values: c.deadLetterFields(m, d, deliveries[m.ID]),
 				})
 			}
 		}
@@ -187,7 +191,7 @@ func (c *Consumer) deadLetter(ctx context.Context, messages []redis.XMessage, de
 
 // ack acks the batch: every message, or with HandlerAcks only those the
 // handler did not see (dead letters, and entries trimmed away).
-func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLetters map[string]string) error {
+func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLetters map[string]deadLetter) error {
 	var ids []string
 	for _, m := range messages {
 		if _, dead := deadLetters[m.ID]; dead || !c.cfg.HandlerAcks || m.Values == nil {
@@ -202,19 +206,19 @@ func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLette
 
 // deadLetterFields keeps the original fields, then says where the entry came
 // from and why it was set aside.
-func (c *Consumer) deadLetterFields(m redis.XMessage, reason string, deliveries int64) []string {
+func (c *Consumer) deadLetterFields(m redis.XMessage, d deadLetter, deliveries int64) []string {
 	fields := make([]string, 0, 2*len(m.Values)+12)
 	// go-redis hands the fields over as a map: sort them, so that dead
 	// letters read the same each time. A big entry's fields stay in the
 	// stream, under dlq.entryId, until it is trimmed.
 	for _, k := range slices.Sorted(maps.Keys(m.Values)) {
-		if strings.HasPrefix(reason, tooBig) {
+		if d.kind == tooBig {
 			break
 		}
 		fields = append(fields, k, fmt.Sprint(m.Values[k]))
 	}
 	return append(fields,
-		"dlq.reason", reason,
+		"dlq.reason", d.reason,
 		"dlq.stream", c.cfg.Stream,
 		"dlq.entryId", m.ID,
 		"dlq.group", c.cfg.Group,

@@ -17,10 +17,10 @@ type batch struct {
 
 	// What process did so far, kept when the batch is tried again.
 	deliveries   map[string]int64
-	handled      bool              // the handler accepted the batch
-	deadLetters  map[string]string // entry ID: reason
-	gone         int               // entries trimmed away before they were processed
-	deadLettered bool              // the dead letters are written
+	handled      bool                  // the handler accepted the batch
+	deadLetters  map[string]deadLetter // by entry ID
+	gone         int                   // entries trimmed away before they were processed
+	deadLettered bool                  // the dead letters are written
 }
 
 // reader reads this consumer's entries: first its own pending ones (ID 0),
