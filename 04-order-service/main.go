@@ -13,13 +13,13 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/streams-workshop/kit/cli"
@@ -42,81 +42,26 @@ const (
 )
 
 // help is what -h prints, in English and in Korean (-lang ko or a Korean
-// LANG), each value worked out once for both.
+// LANG): help.en.txt and help.ko.txt, filled in with the same values.
 func help() (english, korean string) {
-	stream, redis, maxLen := events.OrderStream, redisconn.DefaultAddr, strconv.Itoa(defaultMaxLen)
-	keyLen := strconv.Itoa(maxIdempotencyKeyLen)
-	ttl, minTTL := cli.FormatDuration(defaultIdempotencyTTL), cli.FormatDuration(minIdempotencyTTL)
-	english = `Stage 04: the order service. It publishes every order to the stream ` + stream + `.
-This help is in Korean with -lang ko or a Korean LANG; the logs are in English.
-
-Endpoints:
-  GET  /order?userId=&productId=&price=  the tutorial's form: answers "ok"
-  POST /orders  {"userId","productId","price"}  answers 201 {"orderId","entryId"}
-  GET  /stats    orders accepted, replayed, rejected, failed and unknown, and the stream's length
-  GET  /metrics  the same and more, for Prometheus
-  GET  /livez    200 while the process works (it does not look at Redis)
-  GET  /readyz   200 when Redis answers, 503 when not or once stopping; /healthz is the same
-
-A price is a decimal number greater than 0 with at most two decimals, such as
-5000 or 12.50. In JSON it may be a string ("12.50") or a number (12.50).
-
-POST /orders answers 201: the order is in the stream; 503 (with Retry-After):
-it certainly is not; 504 {"outcome":"unknown"}: it was sent and Redis did not
-answer in time. With an Idempotency-Key header (1 to ` + keyLen + ` printable characters),
-a retry gets the first answer's orderId and entryId and adds nothing (409 if
-its order differs), for IDEMPOTENCY_KEY_TTL after the first.
-
-Environment:
-  REDIS_URL            the Redis server (default ` + redis + `)
-  REDIS_ALLOW_EVICTION  1: start even when Redis may evict keys (maxmemory-policy),
-                       with a warning; the Idempotency-Key records could go
-  HOST                 the address to listen on (default: all interfaces)
-  PORT                 the HTTP port (default ` + defaultPort + `)
-  SHUTDOWN_DELAY       on SIGTERM, answer 503 on /readyz and go on serving this long
-                       before stopping, a Go duration (default 0; 5s in Kubernetes)
-  ORDER_STREAM_MAXLEN  keep about this many entries in ` + stream + ` (default ` + maxLen + `);
-                       a consumer that is down longer than that many orders loses the oldest
-  IDEMPOTENCY_KEY_TTL  how long Redis keeps an Idempotency-Key, a Go duration such as
-                       1h (default ` + ttl + `, at least ` + minTTL + `)
-  READY_FILE           once listening, write "<pid> <address>" to this file
-` + cli.LogHelp
-	korean = `단계 04: 주문 서비스. 모든 주문을 stream ` + stream + `에 발행한다.
-이 도움말은 -lang en이면 영어로 나온다. 로그는 늘 영어다.
-
-엔드포인트:
-  GET  /order?userId=&productId=&price=  원문의 형식. "ok"를 답한다
-  POST /orders  {"userId","productId","price"}  201 {"orderId","entryId"}를 답한다
-  GET  /stats    받아들인, 재생한, 거절한, 실패한, 알 수 없는 주문 수와 stream의 길이
-  GET  /metrics  같은 것과 그 이상, Prometheus용
-  GET  /livez    프로세스가 일하는 동안 200(Redis는 보지 않는다)
-  GET  /readyz   Redis가 답하면 200, 아니거나 멈추는 중이면 503. /healthz도 같다
-
-가격은 0보다 큰 십진수이고, 소수점 아래는 두 자리까지다. 예를 들어 5000이나
-12.50이다. JSON에서는 문자열("12.50")이어도 숫자(12.50)여도 된다.
-
-POST /orders는 이렇게 답한다. 201: 주문이 stream에 있다. 503(Retry-After와 함께):
-확실히 없다. 504 {"outcome":"unknown"}: 보냈지만 Redis가 제때 답하지 않았다.
-Idempotency-Key 헤더(출력 가능한 문자 1~` + keyLen + `개)를 붙이면, 재시도는 첫 요청 뒤
-IDEMPOTENCY_KEY_TTL 동안 첫 답의 orderId와 entryId를 받고 아무것도 추가하지
-않는다(주문이 다르면 409).
-
-환경 변수:
-  REDIS_URL            Redis 서버(기본값 ` + redis + `)
-  REDIS_ALLOW_EVICTION  1: Redis가 키를 내보낼 수 있어도(maxmemory-policy) 경고를
-                       남기고 시작한다. Idempotency-Key 기록이 사라질 수 있다
-  HOST                 들을 주소(기본값: 모든 인터페이스)
-  PORT                 HTTP 포트(기본값 ` + defaultPort + `)
-  SHUTDOWN_DELAY       SIGTERM을 받으면 /readyz에 503을 답하며 이만큼 더 서비스하고
-                       멈춘다. Go duration(기본값 0. Kubernetes에서는 5s)
-  ORDER_STREAM_MAXLEN  ` + stream + `에 대략 이만큼의 엔트리를 남긴다(기본값 ` + maxLen + `).
-                       그만큼의 주문보다 오래 멈춘 consumer는 가장 오래된 주문을 잃는다
-  IDEMPOTENCY_KEY_TTL  Redis가 Idempotency-Key를 간직하는 기간, 1h 같은 Go duration
-                       (기본값 ` + ttl + `, 적어도 ` + minTTL + `)
-  READY_FILE           포트를 열면 이 파일에 "<pid> <address>"를 쓴다
-` + cli.LogHelpKO
+	values := map[string]any{
+		"Stream": events.OrderStream, "Redis": redisconn.DefaultAddr, "Port": defaultPort,
+		"MaxLen": defaultMaxLen, "KeyLen": maxIdempotencyKeyLen,
+		"TTL": cli.FormatDuration(defaultIdempotencyTTL), "MinTTL": cli.FormatDuration(minIdempotencyTTL),
+	}
+	values["Log"] = cli.LogHelp
+	english = cli.RenderHelp(helpEN, values)
+	values["Log"] = cli.LogHelpKO
+	korean = cli.RenderHelp(helpKO, values)
 	return english, korean
 }
+
+var (
+	//go:embed help.en.txt
+	helpEN string
+	//go:embed help.ko.txt
+	helpKO string
+)
 
 func main() { cli.Main("order-service", run) }
 

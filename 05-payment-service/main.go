@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"io"
 
@@ -46,39 +47,28 @@ const (
 func main() { cli.Main("payment-service", run) }
 
 // help is what -h prints, in English and in Korean (-lang ko or a Korean
-// LANG), each value worked out once for both.
+// LANG): help.en.txt and help.ko.txt, filled in with the same values.
 func help() (english, korean string) {
 	envEN, envKO := consumer.EnvHelp(defaultPort)
-	in, pay, dlq := events.OrderStream, events.PaymentStream, events.DeadLetterStream(events.OrderStream, events.PaymentGroup)
-	delay := cli.FormatDuration(maxDelay)
-	english = fmt.Sprintf(`Reads %s as group %s, pays each order once,
-and publishes %s. Invalid orders go to %s.
-This help is in Korean with -lang ko or a Korean LANG; the logs are in English.
-
-Environment:
-%s
-  PAYMENT_STREAM_MAXLEN  trim bound of %s (XTRIM MAXLEN ~ after each batch,
-                        default %d)
-  PAYMENT_DELAY   pretend the payment provider is slow: wait this long before
-                  paying each batch, 0 to %s (default 0; for experiments)
-  BATCHES_IN_FLIGHT  batches paid at once, 1 to %d (default %d)
-  GOGC            the Go garbage collector's target, in percent (default %d here)`,
-		in, events.PaymentGroup, pay, dlq, envEN, pay, defaultMaxLen, delay, maxInFlight, defaultInFlight, gcPercent)
-	korean = fmt.Sprintf(`%s를 그룹 %s으로 읽어 주문마다 한 번씩 결제하고,
-%s에 발행한다. 잘못된 주문은 %s으로 간다.
-이 도움말은 -lang en이면 영어로 나온다. 로그는 늘 영어다.
-
-환경 변수:
-%s
-  PAYMENT_STREAM_MAXLEN  %s의 trim 상한(배치마다 그 뒤에 XTRIM MAXLEN ~,
-                        기본값 %d)
-  PAYMENT_DELAY   느린 결제 대행사 흉내: 배치마다 결제하기 전에 이만큼 기다린다.
-                  0에서 %s까지(기본값 0. 실험용)
-  BATCHES_IN_FLIGHT  한 번에 결제하는 배치 수, 1에서 %d까지(기본값 %d)
-  GOGC            Go 가비지 컬렉터의 목표, 퍼센트 단위(이 서비스의 기본값 %d)`,
-		in, events.PaymentGroup, pay, dlq, envKO, pay, defaultMaxLen, delay, maxInFlight, defaultInFlight, gcPercent)
+	values := map[string]any{
+		"In": events.OrderStream, "Group": events.PaymentGroup, "Pay": events.PaymentStream,
+		"DeadLetters": events.DeadLetterStream(events.OrderStream, events.PaymentGroup),
+		"MaxLen":      defaultMaxLen, "Delay": cli.FormatDuration(maxDelay),
+		"MaxInFlight": maxInFlight, "InFlight": defaultInFlight, "GOGC": gcPercent,
+	}
+	values["Env"] = envEN
+	english = cli.RenderHelp(helpEN, values)
+	values["Env"] = envKO
+	korean = cli.RenderHelp(helpKO, values)
 	return english, korean
 }
+
+var (
+	//go:embed help.en.txt
+	helpEN string
+	//go:embed help.ko.txt
+	helpKO string
+)
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	english, korean := help()

@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"errors"
 	"io"
 	"sync/atomic"
@@ -42,19 +43,24 @@ const defaultPort = "8082"
 
 func main() { cli.Main("notification-service", run) }
 
-// help is what -h prints, in English and in Korean (-lang ko or a Korean LANG).
+// help is what -h prints, in English and in Korean (-lang ko or a Korean
+// LANG): help.en.txt and help.ko.txt, filled in with the same values.
 func help() (english, korean string) {
 	envEN, envKO := consumer.EnvHelp(defaultPort)
-	english = "Reads " + events.OrderStream + " and " + events.PaymentStream + " as group " + events.NotificationGroup + ",\n" +
-		"and sends a mail for each order and an SMS for each payment (printed on stdout).\n" +
-		"This help is in Korean with -lang ko or a Korean LANG; the logs are in English.\n\n" +
-		"Environment:\n" + envEN
-	korean = events.OrderStream + "와 " + events.PaymentStream + "를 그룹 " + events.NotificationGroup + "으로 읽어,\n" +
-		"주문마다 메일을, 결제마다 SMS를 보낸다(stdout에 출력한다).\n" +
-		"이 도움말은 -lang en이면 영어로 나온다. 로그는 늘 영어다.\n\n" +
-		"환경 변수:\n" + envKO
+	values := map[string]any{"Orders": events.OrderStream, "Payments": events.PaymentStream, "Group": events.NotificationGroup}
+	values["Env"] = envEN
+	english = cli.RenderHelp(helpEN, values)
+	values["Env"] = envKO
+	korean = cli.RenderHelp(helpKO, values)
 	return english, korean
 }
+
+var (
+	//go:embed help.en.txt
+	helpEN string
+	//go:embed help.ko.txt
+	helpKO string
+)
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	english, korean := help()

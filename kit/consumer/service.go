@@ -3,6 +3,7 @@ package consumer
 import (
 	"cmp"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,58 +37,27 @@ type Settings struct {
 }
 
 // EnvHelp documents the variables SettingsFromEnv reads, for -h, in English
-// and in Korean, with the service's default port. LOG_FORMAT and LOG_LEVEL
-// (cli.LogHelp) end both.
+// and in Korean (env.en.txt, env.ko.txt), with the service's default port.
+// LOG_FORMAT and LOG_LEVEL (cli.LogHelp) end both.
 func EnvHelp(defaultPort string) (english, korean string) {
-	// Each value is worked out once, for both texts.
-	minIdle, claimIdle := cli.FormatDuration(MinClaimMinIdle), cli.FormatDuration(DefaultClaimMinIdle)
-	idleDelete := cli.FormatDuration(DefaultIdleDelete)
-	english = fmt.Sprintf(`  CONSUMER_NAME   this instance's name in the group (default: the host name and
-                  the port, such as myhost:%s, the same at each restart)
-  CLAIM_MIN_IDLE  how long an entry sits unacked before another instance takes
-                  it over with XAUTOCLAIM, a Go duration, at least %s (default %s)
-  MAX_DELIVERIES  deliveries before an entry goes to the dead-letter stream (default %d)
-  BATCH_SIZE      entries per XREADGROUP (COUNT, default %d)
-  MAX_ENTRY_BYTES  an entry bigger than this, fields and values together, goes to
-                  the dead-letter stream without them (default %d)
-  CONSUMER_IDLE_DELETE  remove the group's consumers idle this long with no pending
-                  entries, such as those of replaced pods (default %s; 0: never)
-  HOST            the address to listen on (default: all interfaces)
-  PORT            HTTP port for /healthz, /livez, /readyz, /metrics and /stats
-                  (default %s)
-  SHUTDOWN_DELAY  on SIGTERM, answer 503 on /readyz and go on working this long
-                  before stopping, a Go duration (default 0; 5s in Kubernetes)
-  READY_FILE      once serving, write "<pid> <address>" to this file (for tests)
-  REDIS_URL       the Redis server (default %s)
-  REDIS_ALLOW_EVICTION  1: start even when Redis may evict keys (maxmemory-policy),
-                  with a warning; the service's records could go
-%s`,
-		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
-		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelp)
-	korean = fmt.Sprintf(`  CONSUMER_NAME   그룹 안에서 이 인스턴스의 이름(기본값: 호스트 이름과 포트,
-                  예를 들어 myhost:%s. 다시 시작해도 같다)
-  CLAIM_MIN_IDLE  ack되지 않은 엔트리를 다른 인스턴스가 XAUTOCLAIM으로 넘겨받기까지
-                  걸리는 시간, Go duration, 적어도 %s(기본값 %s)
-  MAX_DELIVERIES  엔트리가 dead-letter stream으로 가기 전까지의 전달 횟수(기본값 %d)
-  BATCH_SIZE      XREADGROUP 한 번에 읽는 엔트리 수(COUNT, 기본값 %d)
-  MAX_ENTRY_BYTES  필드와 값을 합쳐 이보다 큰 엔트리는 그것들을 빼고
-                  dead-letter stream으로 간다(기본값 %d)
-  CONSUMER_IDLE_DELETE  pending 엔트리 없이 이만큼 쉰 그룹의 consumer를 지운다.
-                  교체된 pod의 consumer가 그렇다(기본값 %s. 0이면 지우지 않는다)
-  HOST            들을 주소(기본값: 모든 인터페이스)
-  PORT            /healthz, /livez, /readyz, /metrics, /stats용 HTTP 포트
-                  (기본값 %s)
-  SHUTDOWN_DELAY  SIGTERM을 받으면 /readyz에 503을 답하며 이만큼 더 일하고
-                  멈춘다. Go duration(기본값 0. Kubernetes에서는 5s)
-  READY_FILE      서비스를 시작하면 이 파일에 "<pid> <address>"를 쓴다(테스트용)
-  REDIS_URL       Redis 서버(기본값 %s)
-  REDIS_ALLOW_EVICTION  1: Redis가 키를 내보낼 수 있어도(maxmemory-policy) 경고를
-                  남기고 시작한다. 서비스의 기록이 사라질 수 있다
-%s`,
-		defaultPort, minIdle, claimIdle, DefaultMaxDeliveries, DefaultCount, DefaultMaxEntryBytes,
-		idleDelete, defaultPort, redisconn.DefaultAddr, cli.LogHelpKO)
+	values := map[string]any{
+		"Port": defaultPort, "MinIdle": cli.FormatDuration(MinClaimMinIdle), "ClaimIdle": cli.FormatDuration(DefaultClaimMinIdle),
+		"MaxDeliveries": DefaultMaxDeliveries, "BatchSize": DefaultCount, "MaxEntryBytes": DefaultMaxEntryBytes,
+		"IdleDelete": cli.FormatDuration(DefaultIdleDelete), "Redis": redisconn.DefaultAddr,
+	}
+	values["Log"] = cli.LogHelp
+	english = cli.RenderHelp(envHelpEN, values)
+	values["Log"] = cli.LogHelpKO
+	korean = cli.RenderHelp(envHelpKO, values)
 	return english, korean
 }
+
+var (
+	//go:embed env.en.txt
+	envHelpEN string
+	//go:embed env.ko.txt
+	envHelpKO string
+)
 
 // SettingsFromEnv reads and checks the settings; defaultPort is the
 // service's port from the tutorial.
