@@ -5,13 +5,10 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
@@ -60,11 +57,7 @@ type payer struct {
 
 	paid        atomic.Int64
 	alreadyPaid atomic.Int64
-
-	trimMu     sync.Mutex
-	trimmedAt  time.Time
-	forgotten  atomic.Int64 // paid records removed with their trimmed order events
-	trimFailed atomic.Bool
+	records     paidRecords // records.go
 }
 
 // order is a valid order event and its entry ID.
@@ -154,61 +147,4 @@ func numberInTurn(reply []int64, orders int) ([]int64, error) {
 		return nil, fmt.Errorf("payment script: positions %v out of order or beyond %d orders", skipped, orders)
 	}
 	return ids, nil
-}
-
-// forgetEvery is how often the records of paid orders are trimmed.
-const forgetEvery = 10 * time.Second
-
-// forgetTrimmed removes the records of orders whose entries order-events no
-// longer holds: an entry trimmed away cannot be delivered again, so its
-// record is no longer needed. A record lives exactly as long as its entry,
-// which is what makes reading the whole stream again safe (see main.go).
-func (p *payer) forgetTrimmed(ctx context.Context) {
-	if !p.trimMu.TryLock() {
-		return // another batch in flight is at it
-	}
-	defer p.trimMu.Unlock()
-	if time.Since(p.trimmedAt) < forgetEvery {
-		return
-	}
-	p.trimmedAt = time.Now()
-	first, err := p.rdb.XRangeN(ctx, events.OrderStream, "-", "+", 1).Result()
-	if err != nil || len(first) == 0 {
-		p.noteForgetError(err)
-		return // no entry: keep every record, nothing to compare with
-	}
-	below := "(" + strconv.FormatInt(events.IDTime(first[0].ID).UnixMilli(), 10)
-	n, err := p.rdb.ZRemRangeByScore(ctx, paidOrdersKey, "-inf", below).Result()
-	p.noteForgetError(err)
-	p.forgotten.Add(n)
-}
-
-// noteForgetError logs the first failure to trim the records, and the
-// recovery: the set grows meanwhile, and nothing else goes wrong.
-func (p *payer) noteForgetError(err error) {
-	if err != nil && !p.trimFailed.Swap(true) {
-		p.log.Warn("could not trim the records of paid orders; trying again later", "key", paidOrdersKey, "err", err)
-	}
-	if err == nil && p.trimFailed.Swap(false) {
-		p.log.Info("trimming the records of paid orders works again", "key", paidOrdersKey)
-	}
-}
-
-// collectors are the payment counters for /metrics.
-func (p *payer) collectors() []prometheus.Collector {
-	counter := func(name, help string, n *atomic.Int64) prometheus.Collector {
-		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
-			func() float64 { return float64(n.Load()) })
-	}
-	return []prometheus.Collector{
-		counter("payments_created_total", "Orders paid by this instance: payment events published.", &p.paid),
-		counter("payments_already_paid_total", "Orders delivered again after they were paid, and not paid twice.", &p.alreadyPaid),
-		counter("payments_paid_records_forgotten_total",
-			"Records of paid orders removed by this instance because order-events no longer holds their entries.", &p.forgotten),
-	}
-}
-
-// stats adds the payment counters to /stats.
-func (p *payer) stats() any {
-	return map[string]int64{"paymentsCreated": p.paid.Load(), "alreadyPaid": p.alreadyPaid.Load()}
 }

@@ -117,16 +117,16 @@ func TestRecordsLiveAsLongAsTheirEntries(t *testing.T) {
 	p := newPayer(rdb, true)
 	mustPay(t, p, readBatch(t, rdb, "a", ">"))
 	rdb.XTrimMaxLen(ctx, events.OrderStream, 2) // 1-1 .. 1-3 go
-	p.trimmedAt = time.Time{}                   // pay trimmed just now: it is due again
+	p.records.trimmedAt = time.Time{}           // pay trimmed just now: it is due again
 	p.forgetTrimmed(ctx)
 	if got, want := rdb.ZRange(ctx, paidOrdersKey, 0, -1).Val(), []string{"o4", "o5"}; !slices.Equal(got, want) {
 		t.Errorf("paid records %v, want %v: the records of trimmed entries go, the others stay", got, want)
 	}
-	if got := p.forgotten.Load(); got != 3 {
+	if got := p.records.forgotten.Load(); got != 3 {
 		t.Errorf("%d records counted as forgotten, want 3", got)
 	}
 	rdb.Del(ctx, events.OrderStream)
-	p.trimmedAt = time.Time{}
+	p.records.trimmedAt = time.Time{}
 	p.forgetTrimmed(ctx)
 	if got := rdb.ZCard(ctx, paidOrdersKey).Val(); got != 2 {
 		t.Errorf("%d paid records after order-events was deleted, want 2: nothing to compare with, keep them", got)
