@@ -4,8 +4,10 @@
 //
 //	go test ./exercise/
 //
-// A task not started is skipped, a wrong answer fails with a hint, a right
-// one passes. README.md, "Your turn", lists the tasks.
+// A task not started fails with one line naming the file to open, a wrong
+// answer fails with a hint, a right one passes. README.md, "Your turn",
+// lists the tasks; `go run ./scripts/check`, from the repository's root,
+// shows your progress through every stage.
 package exercise
 
 import "github.com/streams-workshop/kit/exercise"
@@ -14,9 +16,9 @@ import "github.com/streams-workshop/kit/exercise"
 const orders = "order-events"
 
 // errNotStarted is what a task returns until you write it: its test then
-// skips, naming the file to open.
+// fails with one line, naming the file to open.
 var errNotStarted = exercise.ErrNotStarted
 
 // notStartedHandler is the handler a task returns until you write it: it
-// answers 501, and the test skips.
+// answers 501, and the test fails with one line, naming the file to open.
 var notStartedHandler = exercise.NotStartedHandler

@@ -1,6 +1,6 @@
 // Mistake: XADD first, validate after. The client gets its 400, but the bad
 // order is already in order-events, and the payment service will pay it.
-// Caught by: "nothing may be published for a bad order"
+// Caught by: "Nothing may be published for a bad order"
 
 package exercise
 
@@ -14,8 +14,8 @@ import (
 func OrderHandler(rdb *redis.Client) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var order struct{ UserID, ProductID, Price string }
-		if err := json.NewDecoder(r.Body).Decode(&order); err != nil {
-			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object of strings: " + err.Error()})
 			return
 		}
 		orderID := newOrderID()
@@ -23,7 +23,7 @@ func OrderHandler(rdb *redis.Client) http.HandlerFunc {
 			"userId", order.UserID, "productId", order.ProductID, "price", order.Price, "orderId", orderID,
 		}}).Result()
 		if err != nil {
-			respond(w, http.StatusServiceUnavailable, map[string]string{"error": "try again"})
+			respond(w, http.StatusServiceUnavailable, map[string]string{"error": "the order could not be published; try again"})
 			return
 		}
 		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {

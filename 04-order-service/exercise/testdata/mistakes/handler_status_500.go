@@ -1,6 +1,6 @@
 // Mistake: any Redis error becomes a 500. The client cannot tell "not
 // published, send it again" from "something broke, maybe it was".
-// Caught by: "answer 503"
+// Caught by: "503 Service Unavailable, not 500"
 
 package exercise
 
@@ -14,8 +14,8 @@ import (
 func OrderHandler(rdb *redis.Client) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var order struct{ UserID, ProductID, Price string }
-		if err := json.NewDecoder(r.Body).Decode(&order); err != nil {
-			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object of strings: " + err.Error()})
 			return
 		}
 		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {

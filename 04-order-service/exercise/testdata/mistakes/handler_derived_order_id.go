@@ -1,0 +1,35 @@
+// Mistake: the orderId made from the order's fields (userId-productId): the same
+// order sent twice is two orders under one orderId, and 05 pays only one.
+// Caught by: "The same order sent twice is two orders"
+
+package exercise
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func OrderHandler(rdb *redis.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var order struct{ UserID, ProductID, Price string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object of strings: " + err.Error()})
+			return
+		}
+		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		orderID := order.UserID + "-" + order.ProductID
+		entryID, err := rdb.XAdd(r.Context(), &redis.XAddArgs{Stream: orders, Values: []string{
+			"userId", order.UserID, "productId", order.ProductID, "price", order.Price, "orderId", orderID,
+		}}).Result()
+		if err != nil {
+			respond(w, http.StatusServiceUnavailable, map[string]string{"error": "the order could not be published; try again"})
+			return
+		}
+		respond(w, http.StatusCreated, map[string]string{"orderId": orderID, "entryId": entryID})
+	}
+}

@@ -1,0 +1,35 @@
+// Mistake: http.Error for the 503: the status is right, but the body is plain
+// text, and a client that reads JSON cannot read the reason.
+// Caught by: "clause 6: every answer is a JSON object with Content-Type: application/json"
+
+package exercise
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func OrderHandler(rdb *redis.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var order struct{ UserID, ProductID, Price string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object of strings: " + err.Error()})
+			return
+		}
+		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		orderID := newOrderID()
+		entryID, err := rdb.XAdd(r.Context(), &redis.XAddArgs{Stream: orders, Values: []string{
+			"userId", order.UserID, "productId", order.ProductID, "price", order.Price, "orderId", orderID,
+		}}).Result()
+		if err != nil {
+			http.Error(w, "the order could not be published; try again", http.StatusServiceUnavailable)
+			return
+		}
+		respond(w, http.StatusCreated, map[string]string{"orderId": orderID, "entryId": entryID})
+	}
+}
