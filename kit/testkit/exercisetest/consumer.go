@@ -135,19 +135,19 @@ func (c *Consumer) WaitIdle() {
 			c.done <- err
 			Fatal(c.t, Report{
 				Want: lang.Pick(fmt.Sprintf("%s keeps reading until its context is cancelled", c.Name),
-					fmt.Sprintf("%s: context 가 취소될 때까지 계속 읽음", c.Name)),
+					fmt.Sprintf("%s: context가 취소될 때까지 계속 읽음", c.Name)),
 				Got: lang.Pick(fmt.Sprintf("it returned early: %v", err), fmt.Sprintf("일찍 끝났습니다: %v", err)),
 				Hint: lang.Pick("loop: read, handle, read again; return only when ctx.Err() != nil (redis.Nil just means nothing new came)",
-					"반복하세요: 읽고, 처리하고, 다시 읽기. ctx.Err() != nil 일 때만 끝내세요 (redis.Nil 은 새 항목이 없다는 뜻일 뿐입니다)"),
+					"반복하세요: 읽고, 처리하고, 다시 읽기. 끝내는 것은 ctx.Err()가 nil이 아닐 때뿐입니다(redis.Nil은 새 엔트리가 없다는 뜻일 뿐입니다)"),
 			})
 		case <-timeout():
 			Fatal(c.t, Report{
 				Want: lang.Pick(fmt.Sprintf("%s reads new entries with XREADGROUP ... '>' once it is done", c.Name),
-					fmt.Sprintf("%s: 일을 마친 뒤 XREADGROUP ... '>' 로 새 항목을 읽음", c.Name)),
+					fmt.Sprintf("%s: 일을 마친 뒤 XREADGROUP ... '>'로 새 엔트리를 읽음", c.Name)),
 				Got: lang.Pick(fmt.Sprintf("no empty '>' read within %s: it is stuck, or never reads '>'", waitLimit),
-					fmt.Sprintf("%s 안에 빈 '>' 읽기가 없음: 멈췄거나 '>' 를 읽지 않습니다", waitLimit)),
+					fmt.Sprintf("%s 안에 빈 '>' 읽기가 없음: 멈췄거나, '>'로 읽지 않습니다", waitLimit)),
 				Hint: lang.Pick("after your pending entries (ID 0), read new ones with ID '>'",
-					"대기 중인 항목 (ID 0) 다음에는 ID '>' 로 새 항목을 읽으세요"),
+					"자기 pending 엔트리(ID 0)를 다 읽은 뒤에는 ID '>'로 새 엔트리를 읽으세요"),
 			})
 		}
 	}
@@ -161,7 +161,7 @@ func (c *Consumer) WaitCrash(what string) {
 			Want: what,
 			Got:  lang.Pick(fmt.Sprintf("%s never got there within %s", c.Name, waitLimit), fmt.Sprintf("%s: %s 안에 그 지점에 이르지 않음", c.Name, waitLimit)),
 			Hint: lang.Pick("read with XREADGROUP (not XREAD) in the group, and handle each entry you get",
-				"그룹에서 XREAD 가 아닌 XREADGROUP 으로 읽고, 받은 항목을 하나씩 처리하세요"),
+				"그룹에서는 XREAD 대신 XREADGROUP으로 읽고, 받은 엔트리를 하나씩 처리하세요"),
 		})
 	}
 	c.wait()
@@ -174,10 +174,10 @@ func (c *Consumer) Stop() {
 	err := c.wait()
 	if err != nil && !errors.Is(err, context.Canceled) && !c.isCrashed() {
 		Fail(c.t, Report{
-			Want: lang.Pick("nil when the context is cancelled", "context 가 취소되면 nil"),
+			Want: lang.Pick("nil when the context is cancelled", "context가 취소되면 nil"),
 			Got:  fmt.Sprint(err),
 			Hint: lang.Pick("when ctx.Err() != nil, return nil: stopping is not a failure",
-				"ctx.Err() != nil 이면 nil 을 반환하세요: 멈추는 것은 실패가 아닙니다"),
+				"ctx.Err()가 nil이 아니면 nil을 반환하세요: 멈추는 것은 실패가 아닙니다"),
 		})
 	}
 }
@@ -191,10 +191,10 @@ func (c *Consumer) wait() error {
 	case <-timeout():
 		Fatal(c.t, Report{
 			Want: lang.Pick(fmt.Sprintf("%s returns soon after its context is cancelled", c.Name),
-				fmt.Sprintf("%s: context 가 취소되면 곧 끝남", c.Name)),
+				fmt.Sprintf("%s: context가 취소되면 곧 끝남", c.Name)),
 			Got: lang.Pick(fmt.Sprintf("still running after %s", waitLimit), fmt.Sprintf("%s 뒤에도 실행 중", waitLimit)),
 			Hint: lang.Pick("check ctx.Err() in your loop, and return when it is not nil",
-				"반복문에서 ctx.Err() 를 확인하고, nil 이 아니면 끝내세요"),
+				"반복문에서 ctx.Err()를 확인하고, nil이 아니면 끝내세요"),
 		})
 		return nil
 	}
@@ -288,7 +288,7 @@ func (p *Pause) WaitPaused(t testing.TB, what string) {
 		Fatal(t, Report{
 			Want: what,
 			Got:  lang.Pick(fmt.Sprintf("the consumer never got there within %s", waitLimit), fmt.Sprintf("%s 안에 그 지점에 이르지 않음", waitLimit)),
-			Hint: lang.Pick("read with XREADGROUP in the group, then handle each entry", "그룹에서 XREADGROUP 으로 읽은 뒤 항목을 하나씩 처리하세요"),
+			Hint: lang.Pick("read with XREADGROUP in the group, then handle each entry", "그룹에서 XREADGROUP으로 읽은 뒤 엔트리를 하나씩 처리하세요"),
 		})
 	}
 }

@@ -43,7 +43,7 @@ func Call[T any](t testing.TB, e *Env, what string, limit time.Duration, fn func
 			Got: lang.Pick(fmt.Sprintf("it did not return within %s; %s", limit+time.Second, e.activity("en")),
 				fmt.Sprintf("%s 안에 돌아오지 않았습니다. %s", limit+time.Second, e.activity("ko"))),
 			Hint: lang.Pick("a loop that never ends, or a read that waits forever: stop when you have what you need, and when ctx.Err() != nil",
-				"끝나지 않는 반복이나 영원히 기다리는 읽기입니다. 필요한 것을 얻으면, 그리고 ctx.Err() != nil 이면 멈추세요"),
+				"끝나지 않는 반복이나 영원히 기다리는 읽기입니다. 필요한 것을 얻으면, 그리고 ctx.Err()가 nil이 아니면 멈추세요"),
 		})
 		var zero T
 		return zero, nil
@@ -107,11 +107,11 @@ func (e *Env) watchCommands(ctx context.Context, cmds []redis.Cmder, send func()
 	if report {
 		Fail(e.t, Report{
 			Want: lang.Pick("a read loop that waits for new entries (BLOCK) instead of spinning",
-				"새 항목을 기다리는 읽기 반복 (BLOCK), 헛도는 반복이 아님"),
+				"새 엔트리를 기다리는(BLOCK) 읽기 반복, 헛도는 반복이 아님"),
 			Got: lang.Pick(fmt.Sprintf("%d reads in under a second, the last: %s", busyReads, last),
 				fmt.Sprintf("1초 안에 읽기 %d번, 마지막은 %s", busyReads, last)),
 			Hint: lang.Pick("read with Block: time.Second so that a quiet stream waits instead of spinning, and do not read the same entries again and again when handling them fails (README, Your turn)",
-				"Block: time.Second 로 읽어서 조용한 stream 에서는 헛돌지 말고 기다리세요. 처리에 실패한 같은 엔트리를 쉬지 않고 다시 읽지도 마세요 (README, 여러분 차례)"),
+				"Block: time.Second를 주고 읽어서, 조용한 stream에서는 헛돌지 말고 기다리세요. 처리에 실패한 같은 엔트리를 쉬지 않고 다시 읽지도 마세요(README, 여러분 차례)"),
 		})
 	}
 	if busy {

@@ -88,9 +88,9 @@ func (e *Env) guard(ctx context.Context, cmds []redis.Cmder, send func() error) 
 				Want: lang.Pick("a blocking read that gives up after a while (Block: time.Second)",
 					"잠시 기다린 뒤 포기하는 읽기 (Block: time.Second)"),
 				Got: lang.Pick(fmt.Sprintf("%s: BLOCK 0 waits forever, so your code could never stop", Show(cmd)),
-					fmt.Sprintf("%s: BLOCK 0 은 영원히 기다리므로 코드가 멈출 수 없습니다", Show(cmd))),
+					fmt.Sprintf("%s: BLOCK 0은 영원히 기다리므로 코드가 멈출 수 없습니다", Show(cmd))),
 				Hint: lang.Pick("go-redis sends BLOCK 0 for Block: 0 (the zero value) and for anything under a millisecond, such as Block: 1000 (1000 ns). Block is a time.Duration: write Block: time.Second, or Block: -1 not to wait.",
-					"go-redis 는 Block: 0 (기본값) 이나 1 ms 미만 (예: Block: 1000, 즉 1000 ns) 이면 BLOCK 0 을 보냅니다. Block 은 time.Duration 입니다: Block: time.Second 로, 기다리지 않으려면 Block: -1 로 쓰세요."),
+					"Block: 0(기본값)이거나 1 ms보다 짧으면(예: Block: 1000은 1000 ns) go-redis는 BLOCK 0을 보냅니다. Block의 타입은 time.Duration입니다. Block: time.Second로 쓰고, 기다리지 않으려면 Block: -1로 쓰세요."),
 			})
 			return fail(cmds, fmt.Errorf("exercisetest: refused %s, which would wait forever", Show(cmd)))
 		case time.Duration(ms)*time.Millisecond > MaxBlock:
@@ -216,7 +216,7 @@ func Pending(t testing.TB, c *redis.Client, stream, group string) string {
 		t.Fatalf("XPENDING %s %s: %v", stream, group, err)
 	}
 	if len(ps) == 0 {
-		return lang.Pick("XPENDING: nothing pending", "XPENDING: 대기 중인 항목 없음")
+		return lang.Pick("XPENDING: nothing pending", "XPENDING: pending 엔트리 없음")
 	}
 	lines := []string{lang.Pick(fmt.Sprintf("XPENDING: %d pending", len(ps)), fmt.Sprintf("XPENDING: %d 개 대기 중", len(ps)))}
 	for _, p := range ps {
