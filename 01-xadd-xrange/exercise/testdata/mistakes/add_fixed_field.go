@@ -1,6 +1,6 @@
 // Mistake: a field called "user" holding the user's name, and one called
 // "message": a fine design, but not the tutorial's, whose field is the user.
-// Caught by: "the field's name is the user"
+// Caught by: "clause 1: the field's name is the user"
 
 package exercise
 

@@ -1,6 +1,6 @@
 // Mistake: the ID from the lesson's first step, written in by hand. The first
 // notification works; the second is refused, since IDs only grow.
-// Caught by: "let Redis choose the ID"
+// Caught by: "clause 2: let Redis choose the ID"
 
 package exercise
 

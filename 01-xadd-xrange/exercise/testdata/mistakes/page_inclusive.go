@@ -1,6 +1,6 @@
 // Mistake: XRANGE's start includes its own ID, so each page begins with the
 // last entry of the page before.
-// Caught by: "start with ("
+// Caught by: "clause 2: the page repeats 5-0"
 
 package exercise
 

@@ -1,5 +1,5 @@
 // Mistake: no COUNT, so the first "page" is the whole stream.
-// Caught by: "COUNT"
+// Caught by: "clause 4: 8 entries for a count of 2: pass COUNT"
 
 package exercise
 
