@@ -4,8 +4,13 @@
 //
 //	go test ./exercise/
 //
-// A task not started is skipped, a wrong answer fails with a hint, a right
-// one passes. README.md, "Your turn", lists the tasks.
+// A task not started fails with one line that names the file to open, a
+// wrong answer fails with what the test expected, what it got and a hint
+// (which clause of the task's contract broke, and where the README teaches
+// it), a right one passes. Each task's doc comment states its contract as
+// numbered clauses. README.md, "Your turn", lists the tasks;
+// `go run ./scripts/check` at the repository's root shows your progress
+// through every stage.
 package exercise
 
 import "github.com/streams-workshop/kit/exercise"
@@ -14,5 +19,5 @@ import "github.com/streams-workshop/kit/exercise"
 const stream = "user-notifications"
 
 // errNotStarted is what a task returns until you write it: its test then
-// skips, naming the file to open.
+// fails with one line naming the file to open.
 var errNotStarted = exercise.ErrNotStarted

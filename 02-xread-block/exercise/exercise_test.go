@@ -1,9 +1,12 @@
 package exercise
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,200 +18,842 @@ import (
 	ex "github.com/streams-workshop/kit/testkit/exercisetest"
 )
 
-func add(t *testing.T, rdb *redis.Client, user, message string) string {
-	t.Helper()
-	id, err := rdb.XAdd(context.Background(), &redis.XAddArgs{Stream: stream, Values: []string{user, message}}).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+// The tests speak of the contract in each task's doc comment: a hint starts
+// with the clause that broke and ends with the README section that teaches
+// it. They stand in for time with hooks on the learner's client: an entry
+// "arrives while a read waits" when the hook adds it just before the read is
+// sent.
+
+func clause(n int) string {
+	return lang.Pick(fmt.Sprintf("clause %d: ", n), fmt.Sprintf("조항 %d: ", n))
 }
 
-// TestListen stands in for time with a hook on the listener's XREADs: the
-// first one gets an entry as if it had arrived during the block; two more
-// entries are added just before the second XREAD, that is, while the
-// listener was handling the first.
+func readme(en, ko string) string {
+	return lang.Pick(" (README.md, "+en+")", " (README.ko.md, "+ko+")")
+}
+
+var (
+	goal       = func() string { return readme("Goal", "목표") }
+	shouldSee  = func() string { return readme("You should see", "이런 출력이 보여야 한다") }
+	goalAndSee = func() string { return readme("Goal; You should see", "목표; 이런 출력이 보여야 한다") }
+)
+
+// returned says what the learner's function returned instead of its answer.
+func returned(err error) string {
+	var p panicked
+	if errors.As(err, &p) {
+		return lang.Pick("it panicked: ", "패닉이 났습니다: ") + fmt.Sprint(p.value)
+	}
+	return lang.Pick("it returned the error: ", "반환한 오류: ") + err.Error()
+}
+
+// panicked is a panic in the learner's code, turned into an error so that the
+// test can say so instead of crashing.
+type panicked struct{ value any }
+
+func (p panicked) Error() string { return fmt.Sprint("panic: ", p.value) }
+
+// call runs one call into the learner's code with ex.Call's deadline, and
+// turns a panic into an error.
+func call[T any](t *testing.T, env *ex.Env, what string, fn func(ctx context.Context) (T, error)) (T, error) {
+	t.Helper()
+	return ex.Call(t, env, what, ex.CallLimit, func(ctx context.Context) (v T, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicked{r}
+			}
+		}()
+		return fn(ctx)
+	})
+}
+
+// refuse fails cmds with err instead of sending them.
+func refuse(cmds []redis.Cmder, err error) error {
+	for _, cmd := range cmds {
+		cmd.SetErr(err)
+	}
+	return err
+}
+
+var errRefused = errors.New("exercisetest: the test refused this read (see the failure above)")
+
+func addAt(t *testing.T, c *redis.Client, id, user, message string) {
+	t.Helper()
+	if err := c.XAdd(context.Background(), &redis.XAddArgs{Stream: stream, ID: id, Values: []string{user, message}}).Err(); err != nil {
+		t.Errorf("XADD %s %s: %v", stream, id, err)
+	}
+}
+
+// readKeys returns the keys after STREAMS in an XREAD.
+func readKeys(cmd redis.Cmder) []string {
+	args := cmd.Args()
+	for i := range args {
+		if s, _ := args[i].(string); strings.EqualFold(s, "streams") {
+			rest := args[i+1:]
+			keys := make([]string, 0, len(rest)/2)
+			for _, a := range rest[:len(rest)/2] {
+				keys = append(keys, fmt.Sprint(a))
+			}
+			return keys
+		}
+	}
+	return nil
+}
+
+func msgIDs(msgs []redis.XMessage) []string {
+	ids := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func show(ids []string) string { return "[" + strings.Join(ids, " ") + "]" }
+
+// blockForever is the hint for BLOCK 0, which both tasks share.
+func blockForever(n int) string {
+	return clause(n) + lang.Pick(
+		"BLOCK 0 waits forever. go-redis sends it for Block: 0 (the zero value) and for anything under a millisecond, such as Block: 1000 (1000 ns). Block is a time.Duration: Block: time.Second sends BLOCK 1000",
+		"BLOCK 0은 영원히 기다립니다. go-redis는 Block: 0(0값)이나 1 ms 미만(예: Block: 1000, 곧 1000 ns)이면 BLOCK 0을 보냅니다. Block은 time.Duration입니다. Block: time.Second로 쓰면 BLOCK 1000을 보냅니다") +
+		goal()
+}
+
+// ---------------------------------------------------------------- Listen
+
+// The entries of TestListen: three before Listen starts; two that arrive
+// while its read waits; two more while it handles the first of those; in
+// the second run, one more. Several share a millisecond.
+var (
+	beforeListen = []string{"1-0", "1-1", "2-0"}
+	arriveFirst  = []string{"5-0", "5-1"}
+	arriveNext   = []string{"5-2", "6-0"}
+	arriveLater  = "6-1"
+)
+
+// listener runs Listen once, with a hook on its client that plays the
+// scenario of one run, and keeps what happened.
+type listener struct {
+	t   *testing.T
+	own *redis.Client
+
+	mu        sync.Mutex
+	cancel    context.CancelFunc
+	cancelled bool
+	reads     int      // XREADs sent
+	lastRead  string   // the last XREAD, as redis-cli takes it
+	quiet     bool     // the last XREAD returned nothing
+	handled   []string // IDs, in the order handle got them
+	added     []string // the entries added after Listen started
+	after     int      // reads sent once every added entry was handled
+	failed    bool     // the scenario failed a read with an error
+}
+
+func (l *listener) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cancelled = true
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// add adds entries after Listen started, as a publisher would.
+func (l *listener) add(ids ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		addAt(l.t, l.own, id, "user-b", "message "+id)
+		l.added = append(l.added, id)
+	}
+}
+
+func (l *listener) handle(m redis.XMessage) {
+	l.mu.Lock()
+	l.handled = append(l.handled, m.ID)
+	more := m.ID == arriveFirst[0] && !slices.Contains(l.added, arriveNext[0])
+	l.mu.Unlock()
+	if more {
+		l.add(arriveNext...) // while handle runs
+	}
+}
+
+func (l *listener) allHandled() bool {
+	for _, id := range l.added {
+		if !slices.Contains(l.handled, id) {
+			return false
+		}
+	}
+	return len(l.added) > 0
+}
+
+// hook checks each XREAD against clauses 1, 2 and 4, and plays step(n, cmd)
+// before the n-th is sent; step may return an error to fail that read.
+func (l *listener) hook(step func(n int, cmd redis.Cmder) error) ex.Hook {
+	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		cmd := cmds[0]
+		if len(cmds) != 1 || cmd.Name() != "xread" {
+			return send()
+		}
+		l.mu.Lock()
+		l.reads++
+		n := l.reads
+		l.lastRead = ex.Show(cmd)
+		received := len(l.handled) > 0
+		lastHandled := ""
+		if received {
+			lastHandled = l.handled[len(l.handled)-1]
+		}
+		added := slices.Clone(l.added)
+		l.mu.Unlock()
+
+		if r, bad := checkListenRead(cmd, received, lastHandled, added); bad {
+			ex.Fail(l.t, r)
+			l.stop()
+			return refuse(cmds, errRefused)
+		}
+		if err := step(n, cmd); err != nil {
+			return refuse(cmds, err)
+		}
+		l.mu.Lock()
+		if l.allHandled() {
+			l.after++
+		}
+		after := l.after
+		l.mu.Unlock()
+		err := send()
+		l.mu.Lock()
+		l.quiet = ex.Delivered(cmd) == 0
+		l.mu.Unlock()
+		// Kept running after the expected entries, to catch duplicates; then
+		// stopped. A listener that never gets there is stopped anyway.
+		if after >= 2 || n >= 15 {
+			l.stop()
+		}
+		return err
+	}
+}
+
+// checkListenRead checks one XREAD of Listen: the stream, BLOCK, and $ once.
+func checkListenRead(cmd redis.Cmder, received bool, lastHandled string, added []string) (ex.Report, bool) {
+	i, ms := ex.BlockArg(cmd)
+	ids := ex.ReadIDs(cmd)
+	switch {
+	case !slices.Equal(readKeys(cmd), []string{stream}):
+		return ex.Report{
+			Want: lang.Pick("XREAD ... STREAMS user-notifications <ID>", "XREAD ... STREAMS user-notifications <ID>"),
+			Got:  ex.Show(cmd),
+			Hint: clause(1) + lang.Pick("read the stream user-notifications (the constant stream), one ID after it: Streams: []string{stream, id}",
+				"stream user-notifications(상수 stream)을 읽고, 그 뒤에 ID 하나를 주세요: Streams: []string{stream, id}") + shouldSee(),
+		}, true
+	case i < 0:
+		return ex.Report{
+			Want: lang.Pick("a read that waits for new entries: XREAD BLOCK ...", "새 엔트리를 기다리는 읽기: XREAD BLOCK ..."),
+			Got: ex.Show(cmd) + lang.Pick(": no BLOCK, so XREAD answers at once and the loop asks again and again",
+				": BLOCK이 없어서 XREAD가 곧바로 답하고, 반복문은 묻고 또 묻습니다"),
+			Hint: clause(2) + lang.Pick("read with Block: time.Second, so that XREAD waits up to a second for new entries (Block: -1 sends no BLOCK at all)",
+				"Block: time.Second로 읽으세요. 그러면 XREAD가 새 엔트리를 최대 1초 기다립니다(Block: -1이면 BLOCK을 아예 보내지 않습니다)") + goal(),
+		}, true
+	case ms > 0 && ms < 100:
+		return ex.Report{
+			Want: lang.Pick("a read that waits for new entries a while: BLOCK 100 or more (Block: time.Second)",
+				"새 엔트리를 잠시 기다리는 읽기: BLOCK 100 이상(Block: time.Second)"),
+			Got: ex.Show(cmd) + lang.Pick(fmt.Sprintf(": BLOCK %d waits %d ms, so a quiet stream costs %d reads a second", ms, ms, 1000/ms),
+				fmt.Sprintf(": %d ms만 기다리므로 조용한 stream에서 1초에 %d번 읽습니다", ms, 1000/ms)),
+			Hint: clause(2) + lang.Pick("Block is a time.Duration: Block: time.Second sends BLOCK 1000, a second's wait",
+				"Block은 time.Duration입니다. Block: time.Second로 쓰면 BLOCK 1000, 곧 1초를 기다립니다") + goal(),
+		}, true
+	case ms == 0:
+		return ex.Report{
+			Want: lang.Pick("a blocking read that gives up after a while (Block: time.Second)", "잠시 기다린 뒤 포기하는 읽기(Block: time.Second)"),
+			Got: ex.Show(cmd) + lang.Pick(": BLOCK 0 waits forever, so Listen could never stop",
+				": BLOCK 0은 영원히 기다리므로 Listen이 멈출 수 없습니다"),
+			Hint: blockForever(4),
+		}, true
+	case ms > 2000:
+		return ex.Report{
+			Want: lang.Pick("a short BLOCK, at most 2000 ms, so that a cancel is noticed soon", "cancel을 곧 알아차리도록 짧은 BLOCK(최대 2000 ms)"),
+			Got: ex.Show(cmd) + lang.Pick(fmt.Sprintf(": a cancel is noticed only when this read ends, up to %d ms later", ms),
+				fmt.Sprintf(": cancel은 이 읽기가 끝나야 알아차립니다. 최대 %d ms 뒤입니다", ms)),
+			Hint: clause(4) + lang.Pick("keep Block short, time.Second (2 s at most): a blocking read does not notice a cancelled context, so Listen stops only when its BLOCK is over",
+				"Block은 time.Second처럼 짧게(최대 2초) 두세요. 블로킹 읽기는 취소된 context를 알아차리지 못해서, Listen은 BLOCK이 끝나야 멈춥니다") + goal(),
+		}, true
+	case received && len(ids) == 1 && ids[0] == "$":
+		var skipped []string
+		for _, id := range added {
+			if id > lastHandled { // the IDs of the scenario compare as strings
+				skipped = append(skipped, id)
+			}
+		}
+		return ex.Report{
+			Want: lang.Pick(fmt.Sprintf("a read after %s, the last entry you received", lastHandled),
+				fmt.Sprintf("마지막으로 받은 엔트리(%s) 다음부터 읽기", lastHandled)),
+			Got: ex.Show(cmd) + lang.Pick(
+				fmt.Sprintf("\nwhile you handled the entries you received, %s were added: $ skips them, they would never reach you", strings.Join(skipped, " and ")),
+				fmt.Sprintf("\n받은 엔트리를 처리하는 동안 새 엔트리가 들어왔습니다(%s). $로 읽으면 이들을 건너뛰어 영영 받지 못합니다", strings.Join(skipped, ", "))),
+			Hint: clause(1) + lang.Pick(
+				"$ means \"after the newest entry, now\": send it only until the first entry comes, then continue from the ID of the last entry you received",
+				"$는 \"지금 가장 새 엔트리 다음\"이라는 뜻입니다. 첫 엔트리가 올 때까지만 보내고, 그다음부터는 마지막으로 받은 엔트리의 ID에서 이어 읽으세요") + shouldSee(),
+		}, true
+	}
+	return ex.Report{}, false
+}
+
+// run runs Listen with the hook until it returns, and says whether it
+// returned before the test cancelled its context.
+func (l *listener) run(env *ex.Env, step func(n int, cmd redis.Cmder) error) (early bool, err error) {
+	l.t.Helper()
+	rdb := env.Learner(l.hook(step))
+	var (
+		mu       sync.Mutex
+		finished bool
+		watchdog *time.Timer
+	)
+	l.t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		finished = true
+		if watchdog != nil {
+			watchdog.Stop()
+		}
+	})
+	_, err = call(l.t, env, "Listen(ctx, rdb, handle)", func(ctx context.Context) (struct{}, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		l.mu.Lock()
+		l.cancel = func() {
+			cancel()
+			// Clause 4: back within 2 s of the cancel; ex.Call's own
+			// deadline comes later and says less.
+			mu.Lock()
+			defer mu.Unlock()
+			if watchdog == nil && !finished {
+				watchdog = time.AfterFunc(3*time.Second, func() {
+					l.mu.Lock()
+					last := l.lastRead
+					l.mu.Unlock()
+					mu.Lock()
+					defer mu.Unlock()
+					if !finished {
+						ex.Fail(l.t, ex.Report{
+							Want: lang.Pick("Listen returns within 2 s of its context's cancel", "context가 취소되면 2초 안에 Listen이 끝남"),
+							Got: lang.Pick("still running 3 s after the cancel; its last read: "+last,
+								"cancel 3초 뒤에도 실행 중. 마지막 읽기: "+last),
+							Hint: clause(4) + lang.Pick("check ctx.Err() between reads and return nil when it is not nil; a read that fails because ctx was cancelled is no reason to read again",
+								"읽기 사이마다 ctx.Err()를 확인하고, nil이 아니면 nil을 반환하세요. context가 취소되어 실패한 읽기를 다시 시도하면 안 됩니다") + goal(),
+						})
+					}
+				})
+			}
+		}
+		l.mu.Unlock()
+		defer cancel()
+		return struct{}{}, Listen(ctx, rdb, l.handle)
+	})
+	mu.Lock()
+	finished = true
+	mu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return !l.cancelled, err
+}
+
 func TestListen(t *testing.T) {
 	env := ex.Start(t)
 	own := env.Client()
-	old := add(t, own, "user-a", "before the listener started")
+	for _, id := range beforeListen {
+		addAt(t, own, id, "user-a", "before the listener started")
+	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var mu sync.Mutex
-	var want []string
-	reads := 0
-	hook := func(hctx context.Context, cmds []redis.Cmder, send func() error) error {
-		cmd := cmds[0]
-		if cmd.Name() != "xread" {
-			return send()
-		}
-		mu.Lock()
-		reads++
-		n := reads
-		mu.Unlock()
-		ids := ex.ReadIDs(cmd)
-		if i, _ := ex.BlockArg(cmd); i < 0 {
-			cancel()
-			ex.Fail(t, ex.Report{
-				Want: lang.Pick("a read that waits for new entries: XREAD BLOCK ...", "새 항목을 기다리는 읽기: XREAD BLOCK ..."),
-				Got:  ex.Show(cmd),
-				Hint: lang.Pick("set Block: time.Second in XReadArgs; without BLOCK, XREAD answers at once and your loop spins",
-					"XReadArgs 에 Block: time.Second 를 주세요. BLOCK 이 없으면 XREAD 가 바로 답해서 반복문이 헛돕니다"),
-			})
-			return errors.New("stopped by the test")
-		}
-		switch {
-		case n == 1 && (len(ids) != 1 || ids[0] != "$"):
-			cancel()
-			ex.Fail(t, ex.Report{
-				Want: lang.Pick("the first read from $: only entries added after the listener starts", "첫 읽기는 $ 부터: 리스너가 시작한 뒤 추가된 항목만"),
-				Got:  ex.Show(cmd),
-				Hint: lang.Pick("start with Streams: []string{stream, \"$\"}; 0 would replay the whole stream",
-					"Streams: []string{stream, \"$\"} 로 시작하세요. 0 은 stream 전체를 다시 읽습니다"),
-			})
-			return errors.New("stopped by the test")
-		case n == 1:
-			// An entry arrives while the listener waits: read from the ID $
-			// stood for, after the entry added just now.
-			e1 := add(t, own, "user-b", "are you there?")
-			mu.Lock()
-			want = append(want, e1)
-			mu.Unlock()
-			cmd.Args()[len(cmd.Args())-1] = old
-		case n == 2:
-			// Added after the first read returned, before the second was sent.
-			e2, e3 := add(t, own, "user-a", "yes"), add(t, own, "user-a", "still here")
-			mu.Lock()
-			want = append(want, e2, e3)
-			first := want[0]
-			mu.Unlock()
-			if ids[0] == "$" {
-				cancel()
-				ex.Fail(t, ex.Report{
-					Want: lang.Pick(fmt.Sprintf("the second read after %s, the entry you received", first),
-						fmt.Sprintf("두 번째 읽기는 받은 항목 %s 다음부터", first)),
-					Got: lang.Pick(fmt.Sprintf("%s\nwhile you handled %s, %s and %s were added: $ skips them, they would never reach you", ex.Show(cmd), first, e2, e3),
-						fmt.Sprintf("%s\n항목 %s 처리 중에 새 항목 두 개 (%s, %s) 가 추가됐습니다: $ 는 이들을 건너뛰어 영영 받지 못합니다", ex.Show(cmd), first, e2, e3)),
-					Hint: lang.Pick("$ means \"after the newest entry, now\": send it only once, then continue from the ID of the last entry you received",
-						"$ 는 \"지금 가장 새 항목 다음\" 이라는 뜻입니다. 한 번만 보내고, 그다음부터는 마지막으로 받은 항목의 ID 부터 이어 읽으세요"),
-				})
-				return errors.New("stopped by the test")
+	// First run: a quiet read; two entries arrive while the second read
+	// waits; two more while handle runs; quiet reads after them; a cancel.
+	l := &listener{t: t, own: own}
+	early, err := l.run(env, func(n int, cmd redis.Cmder) error {
+		if n == 2 {
+			ids := ex.ReadIDs(cmd)
+			l.add(arriveFirst...)
+			if len(ids) == 1 && ids[0] == "$" {
+				// The read was sent before they came: $ stood for the
+				// newest entry then.
+				cmd.Args()[len(cmd.Args())-1] = beforeListen[len(beforeListen)-1]
 			}
 		}
-		return send()
-	}
-	rdb := env.Learner(hook)
-
-	var got []string
-	done := make(chan error, 1)
-	go func() {
-		done <- Listen(ctx, rdb, func(m redis.XMessage) {
-			got = append(got, m.ID)
-			if len(got) == 3 {
-				cancel()
-			}
-		})
-	}()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(10 * time.Second):
-		cancel()
-		ex.Fatal(t, ex.Report{
-			Want: lang.Pick("Listen returns once its context is cancelled", "context 가 취소되면 Listen 이 끝남"),
-			Got:  lang.Pick(fmt.Sprintf("still running after 10 s; it handled %v", got), fmt.Sprintf("10 초 뒤에도 실행 중; 처리한 항목 %v", got)),
-			Hint: lang.Pick("loop while ctx.Err() == nil, with a short Block", "ctx.Err() == nil 인 동안 반복하고, Block 은 짧게"),
-		})
-	}
+		return nil
+	})
 	ex.StopIfNotStarted(t, err, Listen)
 	if t.Failed() {
-		return
+		t.FailNow() // a check on a read has said why
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		ex.Fatal(t, ex.Report{
-			Want: lang.Pick("nil when the context is cancelled", "context 가 취소되면 nil"),
-			Got:  err.Error(),
-			Hint: lang.Pick("when ctx.Err() != nil, return nil: stopping is not a failure", "ctx.Err() != nil 이면 nil 을 반환하세요"),
-		})
+	checkStop(t, l, err, early)
+	checkHandled(t, l, l.added)
+
+	// Second run over the same stream: a quiet read, one entry while the
+	// next read waits, then a read fails with an error.
+	loading := errors.New("LOADING Redis is loading the dataset in memory (the test made this XREAD fail)")
+	l2 := &listener{t: t, own: own}
+	early, err = l2.run(env, func(n int, cmd redis.Cmder) error {
+		switch {
+		case n == 2:
+			ids := ex.ReadIDs(cmd)
+			l2.add(arriveLater)
+			if len(ids) == 1 && ids[0] == "$" {
+				cmd.Args()[len(cmd.Args())-1] = arriveNext[len(arriveNext)-1]
+			}
+		case n == 3:
+			l2.mu.Lock()
+			l2.failed = true
+			l2.mu.Unlock()
+			return loading
+		case n > 3:
+			ex.Fail(t, ex.Report{
+				Want: lang.Pick("Listen returns the error of a failed read", "읽기가 실패하면 Listen이 그 오류를 반환"),
+				Got: lang.Pick(fmt.Sprintf("the read failed with %q, and Listen read again: %s", loading, ex.Show(cmd)),
+					fmt.Sprintf("읽기가 실패했는데(%q) Listen이 다시 읽었습니다: %s", loading, ex.Show(cmd))),
+				Hint: clause(5) + lang.Pick(
+					"only redis.Nil means \"nothing new\": any other error ends Listen, return it (when ctx is not cancelled); reading on at once would spin while Redis is down",
+					"\"새것 없음\"은 redis.Nil뿐입니다. 다른 오류면 (ctx가 취소되지 않았을 때) Listen을 끝내고 그 오류를 반환하세요. 곧바로 다시 읽으면 Redis가 죽어 있는 동안 헛돕니다") + goal(),
+			})
+			l2.stop()
+			return errRefused
+		}
+		return nil
+	})
+	if t.Failed() {
+		t.FailNow()
 	}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		hint := lang.Pick("call handle once for each entry, in the order XREAD returns them", "XREAD 가 준 순서대로 항목마다 handle 을 한 번씩 부르세요")
-		if len(got) > 0 && got[0] == old {
-			hint = lang.Pick("$ means only what comes next: "+old+" was there before the listener started", "$ 는 이후에 오는 것만 뜻합니다: 리스너 시작 전부터 있던 항목 ("+old+") 은 받지 않아야 합니다")
+	if err == nil || !early {
+		got := lang.Pick(fmt.Sprintf("the read failed with %q, and Listen returned nil", loading),
+			fmt.Sprintf("읽기가 실패했는데(%q) Listen의 반환값은 nil", loading))
+		if !early {
+			got = lang.Pick(fmt.Sprintf("the read failed with %q, and Listen went on until the test cancelled it", loading),
+				fmt.Sprintf("읽기가 실패했는데(%q) Listen은 테스트가 취소할 때까지 계속 돌았습니다", loading))
 		}
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick(fmt.Sprintf("handle called for %v", want), fmt.Sprintf("handle 이 %v 에 대해 불림", want)),
-			Got:  lang.Pick(fmt.Sprintf("handle called for %v", got), fmt.Sprintf("handle 이 %v 에 대해 불림", got)),
-			Hint: hint,
+			Want: lang.Pick("Listen returns the error of a failed read", "읽기가 실패하면 Listen이 그 오류를 반환"),
+			Got:  got,
+			Hint: clause(5) + lang.Pick(
+				"return the read's error unless it is redis.Nil (a quiet second) or ctx is cancelled: if err != nil { if ctx.Err() != nil { return nil }; return err }",
+				"redis.Nil(조용한 1초)이거나 ctx가 취소된 경우가 아니면 읽기 오류를 반환하세요: if err != nil { if ctx.Err() != nil { return nil }; return err }") + goal(),
 		})
 	}
+	checkHandled(t, l2, l2.added)
+}
+
+// checkStop checks how the first run ended: by the test's cancel, with nil.
+func checkStop(t *testing.T, l *listener, err error, early bool) {
+	t.Helper()
+	l.mu.Lock()
+	quiet, last, handled, reads := l.quiet, l.lastRead, slices.Clone(l.handled), l.reads
+	l.mu.Unlock()
+	var p panicked
+	switch {
+	case reads == 0 && !errors.As(err, &p):
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen waits for new entries with XREAD BLOCK", "Listen이 XREAD BLOCK으로 새 엔트리를 기다림"),
+			Got:  lang.Pick("no XREAD sent; ", "XREAD를 보내지 않음. ") + returnedOrNot(err),
+			Hint: clause(2) + lang.Pick("read with XREAD BLOCK 1000 STREAMS user-notifications <ID>: rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, id}, Block: time.Second})",
+				"XREAD BLOCK으로 읽으세요: XREAD BLOCK 1000 STREAMS user-notifications <ID>, 곧 rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, id}, Block: time.Second})") + goal(),
+		})
+	case !early && err != nil:
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("nil when the context is cancelled", "context가 취소되면 nil"),
+			Got:  returned(err),
+			Hint: clause(4) + lang.Pick("stopping is not a failure: when ctx.Err() != nil, return nil, also when the read failed because of the cancel",
+				"멈추는 것은 실패가 아닙니다. ctx.Err() != nil이면 nil을 반환하세요. cancel 때문에 읽기가 실패했을 때도 마찬가지입니다") + goal(),
+		})
+	case !early:
+		return
+	case quiet && errors.As(err, &p):
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen reads again after a quiet second", "조용한 1초가 지나면 Listen이 다시 읽음"),
+			Got:  returned(err) + lang.Pick("\nafter a read that found nothing: ", "\n아무것도 못 받은 읽기 다음: ") + last,
+			Hint: clause(3) + lang.Pick("when nothing comes, XREAD returns redis.Nil and no streams: check the error before streams[0], and on redis.Nil read again",
+				"아무것도 오지 않으면 XREAD는 redis.Nil과 빈 결과를 돌려줍니다. streams[0]보다 오류를 먼저 확인하고, redis.Nil이면 다시 읽으세요") + goal(),
+		})
+	case errors.Is(err, redis.Nil):
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen reads again after a quiet second", "조용한 1초가 지나면 Listen이 다시 읽음"),
+			Got:  returned(err) + lang.Pick("\nafter a read that found nothing: ", "\n아무것도 못 받은 읽기 다음: ") + last,
+			Hint: clause(3) + lang.Pick("redis.Nil means the second passed and nothing came: not an error, read again. if errors.Is(err, redis.Nil) { continue }",
+				"redis.Nil은 1초가 지나도록 아무것도 오지 않았다는 뜻이지 오류가 아닙니다. 다시 읽으세요: if errors.Is(err, redis.Nil) { continue }") + goal(),
+		})
+	case err == nil && quiet:
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen reads again after a quiet second", "조용한 1초가 지나면 Listen이 다시 읽음"),
+			Got: lang.Pick("it returned nil, before its context was cancelled, after a read that found nothing: ",
+				"context가 취소되기 전에, 아무것도 못 받은 읽기 다음에 nil을 반환했습니다: ") + last,
+			Hint: clause(3) + lang.Pick("a quiet second is not the end: on redis.Nil, read again; return only when ctx.Err() != nil",
+				"조용한 1초는 끝이 아닙니다. redis.Nil이면 다시 읽고, ctx.Err() != nil일 때만 끝내세요") + goal(),
+		})
+	case err == nil:
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen runs until its context is cancelled", "context가 취소될 때까지 Listen이 계속 돎"),
+			Got: lang.Pick(fmt.Sprintf("it returned nil before; it handled %s", show(handled)),
+				fmt.Sprintf("그 전에 nil을 반환했습니다. 처리한 엔트리: %s", show(handled))),
+			Hint: clause(4) + lang.Pick("loop: read, handle each entry, read again, until ctx.Err() != nil",
+				"반복하세요: 읽고, 엔트리마다 처리하고, 다시 읽기를 ctx.Err() != nil일 때까지") + goal(),
+		})
+	default:
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("Listen runs until its context is cancelled", "context가 취소될 때까지 Listen이 계속 돎"),
+			Got:  returned(err) + lang.Pick("\nits last read: ", "\n마지막 읽기: ") + last,
+			Hint: clause(1) + lang.Pick("XREAD BLOCK 1000 STREAMS user-notifications <ID>: rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, id}, Block: time.Second})",
+				"XREAD BLOCK 1000 STREAMS user-notifications <ID>: rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, id}, Block: time.Second})") + shouldSee(),
+		})
+	}
+}
+
+func returnedOrNot(err error) string {
+	if err == nil {
+		return lang.Pick("it returned nil", "nil을 반환함")
+	}
+	return returned(err)
+}
+
+// checkHandled checks clause 1 on what handle got: want, once each, in order.
+func checkHandled(t *testing.T, l *listener, want []string) {
+	t.Helper()
+	l.mu.Lock()
+	got := slices.Clone(l.handled)
+	l.mu.Unlock()
+	if slices.Equal(got, want) {
+		return
+	}
+	r := ex.Report{
+		Want: lang.Pick(fmt.Sprintf("handle called for %s, the entries added after Listen started", show(want)),
+			fmt.Sprintf("Listen이 시작한 뒤 추가된 엔트리마다 handle이 한 번씩, 차례로 불림: %s", show(want))),
+		Got: lang.Pick(fmt.Sprintf("handle called for %s", show(got)), fmt.Sprintf("handle이 불린 엔트리: %s", show(got))),
+	}
+	var old, twice, missed []string
+	seen := map[string]bool{}
+	for _, id := range got {
+		if !slices.Contains(want, id) {
+			old = append(old, id)
+		}
+		if seen[id] && !slices.Contains(twice, id) {
+			twice = append(twice, id)
+		}
+		seen[id] = true
+	}
+	for _, id := range want {
+		if !seen[id] {
+			missed = append(missed, id)
+		}
+	}
+	switch {
+	case len(old) > 0:
+		r.Hint = clause(1) + lang.Pick(
+			fmt.Sprintf("it handled entries from before Listen started, %s: the first read is from $, which means only what comes next (0 means from the beginning)", show(old)),
+			fmt.Sprintf("Listen이 시작하기 전부터 있던 엔트리까지 처리했습니다(%s). 첫 읽기는 $에서 하세요. $는 앞으로 올 것만을 뜻합니다(0은 처음부터)", show(old))) + shouldSee()
+	case len(twice) > 0:
+		r.Hint = clause(1) + lang.Pick(
+			fmt.Sprintf("it handled %s twice: read on from the ID of the last entry you received, the last of the batch", strings.Join(twice, " and ")),
+			fmt.Sprintf("같은 엔트리를 두 번 처리했습니다(%s). 마지막으로 받은 엔트리, 곧 받은 묶음의 마지막 엔트리의 ID에서 이어 읽으세요", strings.Join(twice, ", "))) + shouldSee()
+	case len(missed) > 0:
+		r.Hint = clause(1) + lang.Pick(
+			fmt.Sprintf("it never handled %s: call handle for every entry of every reply, and read on from the ID of the last entry you received", show(missed)),
+			fmt.Sprintf("처리하지 못한 엔트리가 있습니다(%s). 받은 응답의 엔트리마다 handle을 부르고, 마지막으로 받은 엔트리의 ID에서 이어 읽으세요", show(missed))) + shouldSee()
+	default:
+		r.Hint = clause(1) + lang.Pick("call handle for each entry in the order XREAD returns them, one after the other",
+			"XREAD가 돌려준 순서대로 엔트리마다 handle을 하나씩 부르세요") + shouldSee()
+	}
+	ex.Fatal(t, r)
+}
+
+// ---------------------------------------------------------------- WaitASecond
+
+// waitWatch watches the XREADs of one WaitASecond call, and can make an
+// entry arrive while the next one waits.
+type waitWatch struct {
+	t   *testing.T
+	own *redis.Client
+
+	mu     sync.Mutex
+	reads  []xread // the XREADs of this call
+	arrive string  // an entry to add just before the next blocking read
+}
+
+// xread is one XREAD as the learner sent it, before the test's guard
+// shortened its BLOCK.
+type xread struct {
+	cmd   redis.Cmder
+	shown string
+	block int64 // -1: no BLOCK
+	ids   []string
+}
+
+func (w *waitWatch) reset(arrive string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.reads, w.arrive = nil, arrive
+}
+
+func (w *waitWatch) hook(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+	cmd := cmds[0]
+	if len(cmds) != 1 || cmd.Name() != "xread" {
+		return send()
+	}
+	w.mu.Lock()
+	block := int64(-1)
+	if i, ms := ex.BlockArg(cmd); i >= 0 {
+		block = ms
+	}
+	w.reads = append(w.reads, xread{cmd: cmd, shown: ex.Show(cmd), block: block, ids: ex.ReadIDs(cmd)})
+	n := len(w.reads)
+	quietBefore := n > 1 && errors.Is(w.reads[n-2].cmd.Err(), redis.Nil)
+	arrive := ""
+	if i, _ := ex.BlockArg(cmd); i >= 0 {
+		arrive, w.arrive = w.arrive, ""
+	}
+	w.mu.Unlock()
+	if i, ms := ex.BlockArg(cmd); i >= 0 && ms == 0 {
+		ex.Fail(w.t, ex.Report{
+			Want: lang.Pick("XREAD BLOCK 1000: wait up to one second", "XREAD BLOCK 1000: 최대 1초 기다림"),
+			Got:  ex.Show(cmd) + lang.Pick(": BLOCK 0 waits forever", ": BLOCK 0은 영원히 기다립니다"),
+			Hint: blockForever(2),
+		})
+		return refuse(cmds, errRefused)
+	}
+	if quietBefore {
+		ex.Fail(w.t, ex.Report{
+			Want: lang.Pick("one read: after a quiet second, no entries and no error", "읽기 한 번: 조용한 1초가 지나면 엔트리도 오류도 없음"),
+			Got: lang.Pick("after a read that found nothing, it read again: "+ex.Show(cmd),
+				"아무것도 못 받은 읽기 다음에 다시 읽었습니다: "+ex.Show(cmd)),
+			Hint: clause(3) + lang.Pick("WaitASecond waits one second, not until something comes: on redis.Nil, return nil, nil",
+				"WaitASecond는 무언가 올 때까지가 아니라 1초만 기다립니다. redis.Nil이면 nil, nil을 반환하세요") + goal(),
+		})
+		return refuse(cmds, errRefused)
+	}
+	if arrive != "" {
+		addAt(w.t, w.own, arrive, "user-c", "new here")
+	}
+	return send()
 }
 
 func TestWaitASecond(t *testing.T) {
-	ctx := context.Background()
 	env := ex.Start(t)
 	own := env.Client()
-	first := add(t, own, "user-a", "hi")
-	second := add(t, own, "user-b", "hello")
-
-	var blocks []int64
-	hook := func(hctx context.Context, cmds []redis.Cmder, send func() error) error {
-		if _, ms := ex.BlockArg(cmds[0]); cmds[0].Name() == "xread" {
-			blocks = append(blocks, ms)
-		}
-		return send()
+	stored := map[string][]string{
+		"5-0": {"user-a", "hi"}, "5-1": {"user-b", "hello"}, "5-2": {"user-a", "how are you?"}, "6-0": {"user-b", "fine"},
 	}
-	rdb := env.Learner(hook)
+	for _, id := range []string{"5-0", "5-1", "5-2", "6-0"} {
+		addAt(t, own, id, stored[id][0], stored[id][1])
+	}
+	stored["6-1"] = []string{"user-c", "new here"}
+	loading := errors.New("LOADING Redis is loading the dataset in memory (the test made this read fail)")
+	readFails := &fault{names: []string{"xread", "xrange", "xrevrange"}, err: loading}
+	w := &waitWatch{t: t, own: own}
+	rdb := env.Learner(readFails.hook, w.hook)
 
-	msgs, err := WaitASecond(ctx, rdb, first)
-	ex.StopIfNotStarted(t, err, WaitASecond)
-	if err != nil || len(msgs) != 1 || msgs[0].ID != second {
+	wait := func(after, arrive string) (string, []redis.XMessage, error) {
+		t.Helper()
+		w.reset(arrive)
+		what := fmt.Sprintf("WaitASecond(ctx, rdb, %q)", after)
+		msgs, err := call(t, env, what, func(ctx context.Context) ([]redis.XMessage, error) {
+			return WaitASecond(ctx, rdb, after)
+		})
+		ex.StopIfNotStarted(t, err, WaitASecond)
+		if t.Failed() {
+			t.FailNow() // a check on a read has said why
+		}
+		return what, msgs, err
+	}
+	firstRead := func() string {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if len(w.reads) == 0 {
+			return lang.Pick("(no XREAD)", "(XREAD 없음)")
+		}
+		return w.reads[0].shown
+	}
+
+	// 1. What is there already, at once: three entries after 5-0, two in
+	// its millisecond.
+	what, msgs, err := wait("5-0", "")
+	want := []string{"5-1", "5-2", "6-0"}
+	if err != nil || !slices.Equal(msgIDs(msgs), want) || !sameValues(msgs, stored) {
+		got := show(msgIDs(msgs))
+		if err != nil {
+			got = returned(err)
+		}
+		r := ex.Report{
+			Want: lang.Pick(fmt.Sprintf("%s returns %s at once", what, show(want)), fmt.Sprintf("%s 호출 결과 %s, 곧바로", what, show(want))),
+			Got:  got + lang.Pick("\nits read: ", "\n읽기: ") + firstRead(),
+			Hint: clause(1) + lang.Pick("XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}, and no COUNT: every entry after after",
+				"XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}. COUNT 없이, after 다음의 엔트리를 모두") + goalAndSee(),
+		}
+		ids := []string{}
+		w.mu.Lock()
+		if len(w.reads) > 0 {
+			ids = w.reads[0].ids
+		}
+		w.mu.Unlock()
+		switch {
+		case len(ids) == 1 && ids[0] == "$":
+			r.Hint = clause(1) + lang.Pick("$ means after the newest entry, now: it skips what is already there after after. Read from after: Streams: []string{stream, after}",
+				"$는 지금 가장 새 엔트리 다음이라는 뜻이라서, after 다음에 이미 있는 엔트리를 건너뜁니다. after에서 읽으세요: Streams: []string{stream, after}") + goalAndSee()
+		case err == nil && slices.ContainsFunc(msgIDs(msgs), func(id string) bool { return compareIDs(id, "5-0") <= 0 }):
+			r.Hint = clause(1) + lang.Pick("strictly after the ID after: XREAD returns what comes after the ID you give it, so give it after itself",
+				"ID after보다 엄밀히 뒤의 엔트리입니다. XREAD는 받은 ID 다음의 것을 돌려주니, after를 그대로 주세요") + goalAndSee()
+		case err == nil && len(msgs) < len(want) && slices.Equal(msgIDs(msgs), want[:len(msgs)]) && len(msgs) > 0:
+			r.Hint = clause(1) + lang.Pick(fmt.Sprintf("only %d of the %d entries after after: return all of them, with no COUNT", len(msgs), len(want)),
+				fmt.Sprintf("after 다음의 엔트리 %d개 중 %d개만 반환했습니다. COUNT 없이 모두 반환하세요", len(want), len(msgs))) + goalAndSee()
+		}
+		ex.Fatal(t, r)
+	}
+
+	// 2. A quiet second: nothing after 6-0.
+	what, msgs, err = wait("6-0", "")
+	checkQuiet(t, w, what, msgs, err)
+
+	// 3. An entry arrives while it waits: 6-1, in 6-0's millisecond.
+	what, msgs, err = wait("6-0", "6-1")
+	if err != nil || !slices.Equal(msgIDs(msgs), []string{"6-1"}) {
+		got := show(msgIDs(msgs))
+		if err != nil {
+			got = returned(err)
+		}
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick(fmt.Sprintf("WaitASecond(after %s) returns %s at once", first, second), fmt.Sprintf("WaitASecond(%s 이후) 가 바로 반환하는 항목: %s", first, second)),
-			Got:  fmt.Sprintf("%v, %v", ids(msgs), err),
-			Hint: lang.Pick("XREAD STREAMS user-notifications <after>: rdb.XRead with Streams: []string{stream, after}",
-				"XREAD STREAMS user-notifications <after>: rdb.XRead 에 Streams: []string{stream, after}"),
+			Want: lang.Pick(fmt.Sprintf("%s returns 6-1, which arrives while it waits", what),
+				fmt.Sprintf("%s 호출 결과 [6-1], 기다리는 동안 들어온 엔트리", what)),
+			Got: got + lang.Pick("\nits read: ", "\n읽기: ") + firstRead(),
+			Hint: clause(2) + lang.Pick("one XREAD BLOCK 1000 STREAMS user-notifications <after>, and return what it brings",
+				"XREAD를 한 번 보내고(XREAD BLOCK 1000 STREAMS user-notifications <after>) 받은 것을 반환하세요") + goalAndSee(),
 		})
 	}
 
-	blocks = nil
-	msgs, err = WaitASecond(ctx, rdb, second)
-	if t.Failed() {
-		return // the guard has said why (BLOCK 0)
+	// 4. The read fails: an error, not a quiet second.
+	readFails.arm()
+	what, msgs, err = wait("6-1", "")
+	if err == nil {
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("an error when the read fails", "읽기가 실패하면 오류를 반환"),
+			Got: lang.Pick(fmt.Sprintf("the read failed with %q; %s returned %s and no error", loading, what, show(msgIDs(msgs))),
+				fmt.Sprintf("읽기 실패: %q\n%s 호출 결과: %s, 오류 nil", loading, what, show(msgIDs(msgs)))),
+			Hint: clause(4) + lang.Pick("only redis.Nil means a quiet second: return any other error. if errors.Is(err, redis.Nil) { return nil, nil }; if err != nil { return nil, err }",
+				"조용한 1초를 뜻하는 것은 redis.Nil뿐입니다. 다른 오류는 반환하세요: if errors.Is(err, redis.Nil) { return nil, nil }; if err != nil { return nil, err }") + goal(),
+		})
 	}
-	if len(blocks) != 1 || blocks[0] != 1000 {
-		got := lang.Pick("no BLOCK: XREAD answered at once", "BLOCK 없음: XREAD 가 바로 답함")
-		if len(blocks) == 1 && blocks[0] >= 0 {
-			got = fmt.Sprintf("BLOCK %d", blocks[0])
+
+	// 5. And quiet again, on the same client.
+	what, msgs, err = wait("6-1", "")
+	checkQuiet(t, w, what, msgs, err)
+}
+
+func sameValues(msgs []redis.XMessage, stored map[string][]string) bool {
+	for _, m := range msgs {
+		kv := stored[m.ID]
+		if len(kv) != 2 || len(m.Values) != 1 || m.Values[kv[0]] != kv[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkQuiet checks clauses 2 and 3 on a call that finds nothing.
+func checkQuiet(t *testing.T, w *waitWatch, what string, msgs []redis.XMessage, err error) {
+	t.Helper()
+	w.mu.Lock()
+	reads := slices.Clone(w.reads)
+	w.mu.Unlock()
+	want := lang.Pick(fmt.Sprintf("%s waits up to one second (XREAD BLOCK 1000), then returns no entries and no error", what),
+		fmt.Sprintf("%s: 최대 1초 기다린 뒤(XREAD BLOCK 1000) 엔트리도 오류도 없이 반환", what))
+	var p panicked
+	switch {
+	case errors.As(err, &p):
+		ex.Fatal(t, ex.Report{
+			Want: want,
+			Got:  returned(err),
+			Hint: clause(3) + lang.Pick("when nothing comes, XREAD returns redis.Nil and no streams: check the error before streams[0], and on redis.Nil return nil, nil",
+				"아무것도 오지 않으면 XREAD는 redis.Nil과 빈 결과를 돌려줍니다. streams[0]보다 오류를 먼저 확인하고, redis.Nil이면 nil, nil을 반환하세요") + goal(),
+		})
+	case len(reads) == 0:
+		ex.Fatal(t, ex.Report{
+			Want: want,
+			Got:  lang.Pick("no XREAD", "XREAD 없음"),
+			Hint: clause(2) + lang.Pick("wait with XREAD BLOCK 1000 STREAMS user-notifications <after>", "XREAD BLOCK으로 기다리세요: XREAD BLOCK 1000 STREAMS user-notifications <after>") + goal(),
+		})
+	}
+	if ms := reads[0].block; ms != 1000 {
+		got := reads[0].shown + lang.Pick(": no BLOCK, so XREAD answered at once", ": BLOCK이 없어서 XREAD가 곧바로 답함")
+		if ms >= 0 {
+			got = reads[0].shown + lang.Pick(fmt.Sprintf(": BLOCK %d waits %d ms", ms, ms), fmt.Sprintf(": %d ms 기다림", ms))
 		}
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick("XREAD BLOCK 1000: wait up to one second", "XREAD BLOCK 1000: 최대 1 초 기다림"),
+			Want: want,
 			Got:  got,
-			Hint: lang.Pick("Block is a time.Duration: Block: time.Second sends BLOCK 1000", "Block 은 time.Duration 입니다: Block: time.Second 가 BLOCK 1000 을 보냅니다"),
+			Hint: clause(2) + lang.Pick("Block is a time.Duration: Block: time.Second sends BLOCK 1000 (Block: -1 sends no BLOCK)",
+				"Block은 time.Duration입니다. Block: time.Second로 쓰면 BLOCK 1000을 보냅니다(Block: -1이면 BLOCK을 보내지 않습니다)") + goal(),
 		})
 	}
-	if errors.Is(err, redis.Nil) {
+	switch {
+	case errors.Is(err, redis.Nil):
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick("no entries and no error when the second passes with nothing new", "1 초 동안 새 항목이 없으면 항목도 오류도 없음"),
-			Got:  lang.Pick("the error redis.Nil", "오류 redis.Nil"),
-			Hint: lang.Pick("redis.Nil means the second passed and nothing came: that is not an error. if errors.Is(err, redis.Nil) { return nil, nil }",
-				"redis.Nil 은 1 초가 지나도록 아무것도 오지 않았다는 뜻이지 오류가 아닙니다: if errors.Is(err, redis.Nil) { return nil, nil }"),
+			Want: want,
+			Got:  returned(err),
+			Hint: clause(3) + lang.Pick("redis.Nil means the second passed and nothing came: that is not an error. if errors.Is(err, redis.Nil) { return nil, nil }",
+				"redis.Nil은 1초가 지나도록 아무것도 오지 않았다는 뜻이지 오류가 아닙니다: if errors.Is(err, redis.Nil) { return nil, nil }") + goal(),
 		})
-	}
-	if err != nil || len(msgs) != 0 {
+	case err != nil:
 		ex.Fatal(t, ex.Report{
-			Want: lang.Pick("no entries and no error when nothing new comes", "새 항목이 없으면 항목도 오류도 없음"),
-			Got:  fmt.Sprintf("%v, %v", ids(msgs), err),
-			Hint: lang.Pick("after the timeout, return nil, nil", "시간이 다 되면 nil, nil 을 반환하세요"),
+			Want: want,
+			Got:  returned(err),
+			Hint: clause(3) + lang.Pick("a quiet second is not a failure: when XREAD times out (redis.Nil), return nil, nil",
+				"조용한 1초는 실패가 아닙니다. XREAD가 시간을 다 쓰면(redis.Nil) nil, nil을 반환하세요") + goal(),
+		})
+	case len(msgs) != 0:
+		ex.Fatal(t, ex.Report{
+			Want: want,
+			Got:  show(msgIDs(msgs)),
+			Hint: clause(1) + lang.Pick("only entries strictly after the ID after: Streams: []string{stream, after}",
+				"ID after보다 엄밀히 뒤의 엔트리만: Streams: []string{stream, after}") + goalAndSee(),
 		})
 	}
 }
 
-func ids(msgs []redis.XMessage) []string {
-	var out []string
-	for _, m := range msgs {
-		out = append(out, m.ID)
+// fault fails the next command with one of names, once, after arm: an error
+// from Redis that leaves the connection alive, as LOADING would.
+type fault struct {
+	names []string
+	err   error
+
+	mu    sync.Mutex
+	armed bool
+}
+
+func (f *fault) arm() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.armed = true
+}
+
+func (f *fault) hook(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+	f.mu.Lock()
+	hit := false
+	for _, cmd := range cmds {
+		hit = hit || (f.armed && slices.Contains(f.names, cmd.Name()))
 	}
-	return out
+	if hit {
+		f.armed = false
+	}
+	f.mu.Unlock()
+	if hit {
+		return refuse(cmds, f.err)
+	}
+	return send()
+}
+
+// compareIDs orders two entry IDs, <ms>-<seq>, as Redis does.
+func compareIDs(a, b string) int {
+	am, as := splitID(a)
+	bm, bs := splitID(b)
+	if c := cmp.Compare(am, bm); c != 0 {
+		return c
+	}
+	return cmp.Compare(as, bs)
+}
+
+func splitID(id string) (ms, seq uint64) {
+	m, s, _ := strings.Cut(id, "-")
+	ms, _ = strconv.ParseUint(m, 10, 64)
+	seq, _ = strconv.ParseUint(s, 10, 64)
+	return ms, seq
 }

@@ -1,6 +1,6 @@
 // Mistake: BLOCK 0, as the tutorial's redis-cli listener. It waits forever,
 // so the listener never notices that it should stop.
-// Caught by: "BLOCK 0 waits forever"
+// Caught by: "clause 4: BLOCK 0 waits forever"
 
 package exercise
 

@@ -1,7 +1,7 @@
 // Mistake: every read from "$", as if typing the tutorial's XREAD BLOCK 0
 // STREAMS user-notifications $ again and again. What is added while the
 // listener handles an entry is never seen.
-// Caught by: "continue from the ID of the last entry you received"
+// Caught by: "clause 1: $ means"
 
 package exercise
 

@@ -1,6 +1,6 @@
 // Mistake: Block: 1000, meant as milliseconds as in BLOCK 1000. It is 1000
 // nanoseconds: go-redis sends BLOCK 0, which waits forever.
-// Caught by: "Block is a time.Duration"
+// Caught by: "clause 2: BLOCK 0 waits forever"
 
 package exercise
 

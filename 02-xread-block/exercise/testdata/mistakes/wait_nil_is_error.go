@@ -1,5 +1,5 @@
 // Mistake: the timeout, redis.Nil, passed on as an error.
-// Caught by: "redis.Nil means the second passed"
+// Caught by: "clause 3: redis.Nil means the second passed"
 
 package exercise
 
