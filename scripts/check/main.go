@@ -38,6 +38,8 @@ learner's way; go test -overlay puts one in place of the learner's file):
              (testdata/mistakes); each must fail and print the hint meant
              for it, else it exits 1. Last line:
   mistakes: caught=M total=M
+  -teach     prints the table of mistakes, with their hints, that
+             docs/teaching.md holds.
 
 Messages are in Korean with -lang ko or a Korean LANG or LC_ALL.`
 
@@ -47,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	flags := cli.Flags("check", "go run ./scripts/check [-solution | -mistakes] [-stage NN] [-lang en|ko]", help, stderr)
 	solution := flags.Bool("solution", false, "check the reference solutions: every task must pass")
 	mistakes := flags.Bool("mistakes", false, "check the common mistakes: each must fail with its hint")
+	teachTable := flags.Bool("teach", false, "print the teacher's guide's table of mistakes (docs/teaching.md)")
 	stages := flags.String("stage", "", "only these stages: folder prefixes, comma-separated (01,05-payment)")
 	jobs := flags.Int("j", 2, "how many go test runs at once")
 	lang.Flag(flags)
@@ -72,6 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	tasks, err := findTasks(root, only)
 	if err != nil {
 		return err
+	}
+	if *teachTable {
+		return teach(stdout, root, tasks)
 	}
 	c := &checker{root: root, stdout: stdout, stderr: stderr, jobs: *jobs}
 	if *mistakes {

@@ -146,3 +146,33 @@ func TestMistakesOfOneStage(t *testing.T) {
 		t.Errorf("output:\n%s", stdout.String())
 	}
 }
+
+// The teacher's guide, in both languages, holds the table of mistakes as
+// `check -teach` prints it from the mistake files: a mistake added, renamed
+// or given another hint shows here until the guide is regenerated.
+func TestTeachingGuideListsEveryMistake(t *testing.T) {
+	r := root(t)
+	tasks, err := findTasks(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := teach(&want, r, tasks); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"teaching.md", "teaching.ko.md"} {
+		data, err := os.ReadFile(filepath.Join(r, "docs", page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		start, end := strings.Index(text, teachStart), strings.Index(text, teachEnd)
+		if start < 0 || end < start {
+			t.Errorf("docs/%s has no table of mistakes between %q and %q", page, teachStart, teachEnd)
+			continue
+		}
+		if got := text[start : end+len(teachEnd)+1]; got != want.String() {
+			t.Errorf("docs/%s: the table of mistakes is not what `go run ./scripts/check -teach` prints; paste its output in", page)
+		}
+	}
+}
