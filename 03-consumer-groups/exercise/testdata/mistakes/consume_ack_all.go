@@ -1,6 +1,6 @@
 // Mistake: every entry acknowledged, also the one whose handler failed. It
 // leaves the pending list, and nobody will ever try it again.
-// Caught by: "acknowledge only after handle returned nil"
+// Caught by: "clause 4: acknowledge only after handle returned nil: 5-2"
 
 package exercise
 

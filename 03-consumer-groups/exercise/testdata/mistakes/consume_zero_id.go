@@ -1,6 +1,6 @@
 // Mistake: ID 0 instead of ">", as with XREAD. In a group, 0 reads this
 // consumer's own pending entries, and a new consumer has none.
-// Caught by: "'>' asks the group for entries never delivered"
+// Caught by: "clause 1: '>' asks the group for entries never delivered to anyone"
 
 package exercise
 

@@ -1,6 +1,6 @@
 // Mistake: MinIdle 0 "to be sure to get everything". It takes entries from
 // consumers that are alive and working on them, so they are done twice.
-// Caught by: "belongs to a consumer that is still working on it"
+// Caught by: "clause 2: 1-0, pending under consumer-1 for less than minIdle, was taken: your XAUTOCLAIM asked for 0 ms"
 
 package exercise
 

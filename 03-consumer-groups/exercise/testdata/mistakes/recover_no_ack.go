@@ -1,6 +1,6 @@
 // Mistake: the claimed entries are handled but not acknowledged. They stay
 // pending, now under the rescuer's name, and will be claimed again.
-// Caught by: "XACK each entry you handled"
+// Caught by: "clause 3: 2-0…2-6 4-0 4-2 4-3 5-0 5-1 stayed pending, now under rescuer"
 
 package exercise
 

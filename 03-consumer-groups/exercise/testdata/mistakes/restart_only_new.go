@@ -1,6 +1,6 @@
 // Mistake: only ">" after a restart, as before the crash. The entries this
 // consumer held when it died stay pending under its name, untouched.
-// Caught by: "read with ID 0 first"
+// Caught by: "clause 1: after a restart, the entries you held are still yours"
 
 package exercise
 
@@ -24,7 +24,6 @@ func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle fun
 			return handled, err
 		}
 		for _, msg := range streams[0].Messages {
-			handled++
 			if handle(msg) == nil {
 				rdb.XAck(ctx, stream, group, msg.ID)
 			}

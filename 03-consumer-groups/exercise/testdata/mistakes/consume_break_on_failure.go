@@ -1,0 +1,35 @@
+// Mistake: the batch stops at the first failed handle, without an
+// error: the entries after it are delivered, pending, and never handled.
+// Caught by: "clause 4: handle failed for 5-2 and ConsumeBatch stopped there"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func ConsumeBatch(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: consumer, Streams: []string{stream, ">"}, Count: 10, Block: -1,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	acked := 0
+	for _, msg := range streams[0].Messages {
+		if handle(msg) != nil {
+			break
+		}
+		if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+			return acked, err
+		}
+		acked++
+	}
+	return acked, nil
+}

@@ -1,0 +1,31 @@
+// Mistake: every error returned, redis.Nil too: a read that finds nothing
+// new is not a failure.
+// Caught by: "clause 2: redis.Nil is how XREADGROUP says that nothing new waits"
+
+package exercise
+
+import (
+	"context"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func ConsumeBatch(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: consumer, Streams: []string{stream, ">"}, Count: 10, Block: -1,
+	}).Result()
+	if err != nil {
+		return 0, err
+	}
+	acked := 0
+	for _, msg := range streams[0].Messages {
+		if handle(msg) != nil {
+			continue
+		}
+		if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+			return acked, err
+		}
+		acked++
+	}
+	return acked, nil
+}

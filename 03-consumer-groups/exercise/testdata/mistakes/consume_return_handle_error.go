@@ -1,0 +1,35 @@
+// Mistake: the handle's error is returned at once: the entries
+// after the failed one are read but never handled.
+// Caught by: "clause 4: a handle that fails is not ConsumeBatch's failure"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func ConsumeBatch(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: consumer, Streams: []string{stream, ">"}, Count: 10, Block: -1,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	acked := 0
+	for _, msg := range streams[0].Messages {
+		if err := handle(msg); err != nil {
+			return acked, err
+		}
+		if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+			return acked, err
+		}
+		acked++
+	}
+	return acked, nil
+}

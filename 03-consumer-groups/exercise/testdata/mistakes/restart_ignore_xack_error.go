@@ -1,0 +1,47 @@
+// Mistake: XACK's error is ignored: the caller believes the entry done
+// while it is still pending.
+// Caught by: "clause 6: XACK answered an error, and Restart returned nil"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	acked := 0
+	id := "0"
+	for {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{stream, id}, Count: 10, Block: -1,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			return acked, nil
+		}
+		if err != nil {
+			return acked, err
+		}
+		msgs := streams[0].Messages
+		if len(msgs) == 0 {
+			if id == ">" {
+				return acked, nil
+			}
+			id = ">"
+			continue
+		}
+		for _, msg := range msgs {
+			if id != ">" {
+				id = msg.ID
+			}
+			if handle(msg) != nil {
+				continue
+			}
+			rdb.XAck(ctx, stream, group, msg.ID)
+			acked++
+		}
+	}
+}

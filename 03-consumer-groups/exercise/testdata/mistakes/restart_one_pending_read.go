@@ -1,0 +1,47 @@
+// Mistake: one read of its pending entries (ID 0, COUNT 10), then '>':
+// the pending entries after the tenth are never handled.
+// Caught by: "clause 1: handle saw 10 of consumer's 13 pending entries"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	acked := 0
+	id := "0"
+	for {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{stream, id}, Count: 10, Block: -1,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			return acked, nil
+		}
+		if err != nil {
+			return acked, err
+		}
+		msgs := streams[0].Messages
+		if len(msgs) == 0 {
+			if id == ">" {
+				return acked, nil
+			}
+			id = ">"
+			continue
+		}
+		for _, msg := range msgs {
+			id = ">" // one read of the pending entries only
+			if handle(msg) != nil {
+				continue
+			}
+			if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+				return acked, err
+			}
+			acked++
+		}
+	}
+}

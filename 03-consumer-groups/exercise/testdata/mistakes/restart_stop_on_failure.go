@@ -1,0 +1,50 @@
+// Mistake: Restart gives up at the first failed handle, with an error:
+// every entry after it waits for the next restart, and a poison event stops
+// the consumer at every start.
+// Caught by: "clause 4: a handle that fails is not Restart's failure"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	acked := 0
+	id := "0"
+	for {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{stream, id}, Count: 10, Block: -1,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			return acked, nil
+		}
+		if err != nil {
+			return acked, err
+		}
+		msgs := streams[0].Messages
+		if len(msgs) == 0 {
+			if id == ">" {
+				return acked, nil
+			}
+			id = ">"
+			continue
+		}
+		for _, msg := range msgs {
+			if id != ">" {
+				id = msg.ID
+			}
+			if err := handle(msg); err != nil {
+				return acked, err
+			}
+			if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+				return acked, err
+			}
+			acked++
+		}
+	}
+}

@@ -1,0 +1,48 @@
+// Mistake: its pending entries are read from 0 again after each batch, as
+// "again until none are left" suggests: the entry whose handle failed is still
+// pending, comes back first, and is handled again (for ever, if it keeps
+// failing).
+// Caught by: "clause 4: handle was called again for 1-3 after it failed"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func Restart(ctx context.Context, rdb *redis.Client, consumer string, handle func(redis.XMessage) error) (int, error) {
+	acked := 0
+	id := "0"
+	for {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{stream, id}, Count: 10, Block: -1,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			return acked, nil
+		}
+		if err != nil {
+			return acked, err
+		}
+		msgs := streams[0].Messages
+		if len(msgs) == 0 {
+			if id == ">" {
+				return acked, nil
+			}
+			id = ">"
+			continue
+		}
+		for _, msg := range msgs {
+			if handle(msg) != nil {
+				continue
+			}
+			if err := rdb.XAck(ctx, stream, group, msg.ID).Err(); err != nil {
+				return acked, err
+			}
+			acked++
+		}
+	}
+}
