@@ -497,7 +497,7 @@ func TestOrderHandler(t *testing.T) {
 			var detail string
 			switch {
 			case r.status != http.StatusCreated:
-				detail = lang.Pick(fmt.Sprintf("201 Created, not %d: a new order was made", r.status), fmt.Sprintf("%d이 아니라 201 Created입니다. 새 주문이 생겼기 때문입니다", r.status))
+				detail = lang.Pick(fmt.Sprintf("201 Created, not %d: a new order was made", r.status), fmt.Sprintf("201 Created로 답하세요(받은 상태 코드: %d). 새 주문이 생겼기 때문입니다", r.status))
 			case r.str("orderId") != orderID:
 				detail = lang.Pick("The orderId in the answer is the one in the entry: call newOrderID() once, and use its value twice",
 					"응답의 orderId는 엔트리에 쓴 값입니다. newOrderID()는 한 번만 부르고, 그 값을 두 곳에 쓰세요")
@@ -529,8 +529,8 @@ func TestOrderHandler(t *testing.T) {
 			detail = lang.Pick("Decode the body into a struct of three strings: json.Decoder returns an error for a number such as 12.50, and the service keeps the price's text as the client wrote it, never a float's",
 				"본문을 문자열 세 개짜리 struct로 디코딩하세요. 12.50 같은 숫자에는 json.Decoder가 오류를 돌려줍니다. 서비스는 가격을 float가 아니라 클라이언트가 쓴 텍스트 그대로 간직합니다")
 		case length() != before:
-			detail = lang.Pick("Nothing may be published for a bad order: call ValidateOrder before the XADD, and return after the 400. A consumer pays whatever reaches the stream",
-				"잘못된 주문은 아무것도 발행하면 안 됩니다. XADD 전에 ValidateOrder를 부르고, 400으로 답한 뒤 return하세요. consumer는 stream에 온 것이면 무엇이든 결제합니다")
+			detail = lang.Pick("Nothing may be published for a bad order: call ValidateOrder before the XADD, on the values as the client sent them (no TrimSpace), and return after the 400. A consumer pays whatever reaches the stream",
+				"잘못된 주문은 아무것도 발행하면 안 됩니다. XADD 전에, 클라이언트가 보낸 값 그대로(TrimSpace 없이) ValidateOrder를 부르고, 400으로 답한 뒤 return하세요. consumer는 stream에 온 것이면 무엇이든 결제합니다")
 		case r.status >= 500 && clause == 3:
 			detail = lang.Pick("A body the client got wrong is the client's mistake: 400, not 5xx",
 				"클라이언트가 잘못 보낸 본문은 클라이언트의 잘못입니다. 5xx가 아니라 400입니다")
@@ -575,6 +575,8 @@ func TestOrderHandler(t *testing.T) {
 		{"user 1", "product-1", "5000"},
 		{"user-1", "product-1", "0"},
 		{"user-1", strings.Repeat("p", 65), "5000"},
+		{" user-1", "product-1", "5000"},
+		{"user-1", "product-1", " 5"},
 	} {
 		body := fmt.Sprintf(`{"userId":%q,"productId":%q,"price":%q}`, o.user, o.product, o.price)
 		reason, _ := callPure(t, "ValidateOrder", func() error { return ValidateOrder(o.user, o.product, o.price) })

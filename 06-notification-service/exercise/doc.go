@@ -4,8 +4,10 @@
 //
 //	go test ./exercise/
 //
-// A task not started is skipped, a wrong answer fails with a hint, a right
-// one passes. README.md, "Your turn", lists the tasks.
+// A task not started fails with one line naming the file to open, a wrong
+// answer fails with a hint, a right one passes. README.md, "Your turn",
+// lists the tasks; `go run ./scripts/check`, from the repository's root,
+// shows your progress through every stage.
 package exercise
 
 import (
@@ -33,5 +35,5 @@ type Notification struct {
 }
 
 // errNotStarted is what a task returns until you write it: its test then
-// skips, naming the file to open.
+// fails with one line, naming the file to open.
 var errNotStarted = exercise.ErrNotStarted

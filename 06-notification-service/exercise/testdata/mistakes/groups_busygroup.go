@@ -1,6 +1,6 @@
 // Mistake: BUSYGROUP returned as an error. The first start works; every
 // restart fails.
-// Caught by: "BUSYGROUP means the group is already there"
+// Caught by: "Treat it as success"
 
 package exercise
 
@@ -12,7 +12,8 @@ import (
 
 func CreateGroups(ctx context.Context, rdb *redis.Client) error {
 	for _, stream := range []string{orders, payments} {
-		if err := rdb.XGroupCreateMkStream(ctx, stream, group, "$").Err(); err != nil {
+		err := rdb.XGroupCreateMkStream(ctx, stream, group, "$").Err()
+		if err != nil {
 			return err
 		}
 	}

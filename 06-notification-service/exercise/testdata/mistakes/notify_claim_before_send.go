@@ -2,7 +2,7 @@
 // when the claim is new. A crash between the claim and the send leaves the
 // claim behind: the redelivered entry finds it and is acked unsent. The mail
 // is lost for good, to save a duplicate that would have been rare.
-// Caught by: "you claimed it, crashed before sending, and the redelivery found your claim"
+// Caught by: "you claimed its key, crashed before sending, and the redelivery found your claim"
 
 package exercise
 

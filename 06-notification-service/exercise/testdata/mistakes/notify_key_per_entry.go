@@ -1,7 +1,7 @@
 // Mistake: the "sent" key names the entry ("notification:<stream>:<ID>"). A
 // redelivered entry is caught, but the same payment published twice comes as
 // two entries, and the user gets two SMS.
-// Caught by: "the key must name the notification, not the entry"
+// Caught by: "The key must name the notification, not the entry"
 
 package exercise
 

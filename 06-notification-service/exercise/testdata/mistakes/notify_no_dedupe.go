@@ -1,6 +1,6 @@
 // Mistake: send, then ack, and nothing to remember what was sent. An entry
 // delivered again after a crash before the ack is sent again.
-// Caught by: "the entry delivered again after the crash was sent again"
+// Caught by: "Nothing was recorded, so an entry delivered again would be sent again"
 
 package exercise
 
