@@ -1,6 +1,6 @@
 // Mistake: acknowledge, then pay. A crash between the two loses the order
 // exactly as NOACK did, only more rarely.
-// Caught by: "you acknowledged the order before paying it"
+// Caught by: "you acknowledged the order before its payment was added"
 
 package exercise
 
@@ -22,10 +22,7 @@ func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return thenAckStop(ctx, err)
 		}
 		if id == "0" && len(streams[0].Messages) == 0 {
 			id = ">"
@@ -33,12 +30,23 @@ func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 		}
 		for _, order := range streams[0].Messages {
 			if err := rdb.XAck(ctx, orders, group, order.ID).Err(); err != nil {
-				return err
+				return thenAckStop(ctx, err)
 			}
-			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order)}).Err(); err != nil {
-				return err
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return thenAckStop(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, n)}).Err(); err != nil {
+				return thenAckStop(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func thenAckStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

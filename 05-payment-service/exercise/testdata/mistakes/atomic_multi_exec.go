@@ -23,25 +23,33 @@ func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) erro
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return atomicStop(ctx, err)
 		}
 		if id == "0" && len(streams[0].Messages) == 0 {
 			id = ">"
 			continue
 		}
 		for _, order := range streams[0].Messages {
-			_, err := rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
-				tx.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order)})
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return atomicStop(ctx, err)
+			}
+			_, err = rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
+				tx.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, n)})
 				tx.XAck(ctx, orders, group, order.ID)
 				return nil
 			})
 			if err != nil {
-				return err
+				return atomicStop(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func atomicStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

@@ -1,6 +1,6 @@
 // Mistake: the script is right, but the consumer reads only ">" on start: an
 // order held at a crash is never paid.
-// Caught by: "first read its own pending orders (ID 0)"
+// Caught by: "a consumer first reads its own pending orders"
 
 package exercise
 
@@ -12,34 +12,44 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-var payOnce = redis.NewScript(`
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
-  return 0
+var payIfHeld = redis.NewScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+  return 1
 end
-redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
-return 1
+return 0
 `)
 
 func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) error {
+	id := ">"
 	for ctx.Err() == nil {
 		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-			Group: group, Consumer: consumer, Streams: []string{orders, ">"}, Count: 10, Block: time.Second,
+			Group: group, Consumer: consumer, Streams: []string{orders, id}, Count: 10, Block: time.Second,
 		}).Result()
 		if errors.Is(err, redis.Nil) {
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return atomicStop(ctx, err)
 		}
+
 		for _, order := range streams[0].Messages {
-			args := append([]any{group, order.ID}, paymentFields(order)...)
-			if err := payOnce.Run(ctx, rdb, []string{orders, payments}, args...).Err(); err != nil {
-				return err
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return atomicStop(ctx, err)
+			}
+			args := append([]any{group, order.ID}, paymentFields(order, n)...)
+			if err := payIfHeld.Run(ctx, rdb, []string{orders, payments}, args...).Err(); err != nil {
+				return atomicStop(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func atomicStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

@@ -1,6 +1,6 @@
 // Mistake: ID 0, as with XREAD. In a group, 0 reads this consumer's pending
 // entries, and with NOACK it never has any: nothing is ever paid.
-// Caught by: "read new ones with ID '>'"
+// Caught by: "so a read of ID 0 (or any ID but '>') finds nothing"
 
 package exercise
 
@@ -15,8 +15,11 @@ import (
 func PayNoAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 	for ctx.Err() == nil {
 		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
-			Group: group, Consumer: consumer, Streams: []string{orders, "0"},
-			Count: 10, Block: time.Second, NoAck: true,
+			Group: group, Consumer: consumer,
+			Streams: []string{orders, "0"},
+			Count:   10,
+			Block:   time.Second,
+			NoAck:   true,
 		}).Result()
 		if errors.Is(err, redis.Nil) {
 			continue
@@ -28,10 +31,21 @@ func PayNoAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 			return err
 		}
 		for _, order := range streams[0].Messages {
-			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order)}).Err(); err != nil {
-				return err
+			id, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return noAckStop(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, id)}).Err(); err != nil {
+				return noAckStop(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func noAckStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

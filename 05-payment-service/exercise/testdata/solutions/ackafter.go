@@ -21,24 +21,32 @@ func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return ackAfterUnlessStopped(ctx, err)
 		}
 		if id == "0" && len(streams[0].Messages) == 0 {
 			id = ">" // no pending orders left
 			continue
 		}
 		for _, order := range streams[0].Messages {
-			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order)}).Err(); err != nil {
-				return err
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return ackAfterUnlessStopped(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, n)}).Err(); err != nil {
+				return ackAfterUnlessStopped(ctx, err)
 			}
 			// Only now: a crash before this line leaves the order pending, to be paid on restart.
 			if err := rdb.XAck(ctx, orders, group, order.ID).Err(); err != nil {
-				return err
+				return ackAfterUnlessStopped(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func ackAfterUnlessStopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

@@ -8,14 +8,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// payOnce acknowledges the order and pays it only if this consumer still held
-// it. Nothing runs between the two: the XACK reply is the fence.
+// payOnce acknowledges the order and pays it only if it was still pending.
+// Nothing runs between the two: the XACK reply is the fence.
 var payOnce = redis.NewScript(`
-if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
-  return 0
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+  return 1
 end
-redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
-return 1
+return 0
 `)
 
 func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) error {
@@ -31,21 +31,29 @@ func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) erro
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return atomicUnlessStopped(ctx, err)
 		}
 		if id == "0" && len(streams[0].Messages) == 0 {
 			id = ">"
 			continue
 		}
 		for _, order := range streams[0].Messages {
-			args := append([]any{group, order.ID}, paymentFields(order)...)
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return atomicUnlessStopped(ctx, err)
+			}
+			args := append([]any{group, order.ID}, paymentFields(order, n)...)
 			if err := payOnce.Run(ctx, rdb, []string{orders, payments}, args...).Err(); err != nil {
-				return err
+				return atomicUnlessStopped(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+func atomicUnlessStopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

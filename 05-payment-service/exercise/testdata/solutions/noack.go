@@ -18,19 +18,28 @@ func PayNoAck(ctx context.Context, rdb *redis.Client, consumer string) error {
 			NoAck:   true, // as Spring's receiveAutoAck: acknowledged on delivery
 		}).Result()
 		if errors.Is(err, redis.Nil) {
-			continue
+			continue // a quiet second
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
+			return unlessStopped(ctx, err)
 		}
 		for _, order := range streams[0].Messages {
-			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order)}).Err(); err != nil {
-				return err
+			id, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return unlessStopped(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, id)}).Err(); err != nil {
+				return unlessStopped(ctx, err)
 			}
 		}
 	}
 	return nil
+}
+
+// unlessStopped is err, or nil once ctx is cancelled: stopping is no failure.
+func unlessStopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }

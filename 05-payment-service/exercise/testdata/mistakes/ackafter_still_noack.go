@@ -1,0 +1,52 @@
+// Mistake: keeps NoAck: true and adds XACK after the payment. XACK has nothing
+// to acknowledge: the order was acknowledged on delivery, and a crash loses it.
+// Caught by: "read without NoAck: with NOACK an order counts as acknowledged"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
+	id := "0"
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer, Streams: []string{orders, id}, Count: 10, Block: time.Second, NoAck: true,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return thenAckStop(ctx, err)
+		}
+		if id == "0" && len(streams[0].Messages) == 0 {
+			id = ">"
+			continue
+		}
+		for _, order := range streams[0].Messages {
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return thenAckStop(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, n)}).Err(); err != nil {
+				return thenAckStop(ctx, err)
+			}
+			if err := rdb.XAck(ctx, orders, group, order.ID).Err(); err != nil {
+				return thenAckStop(ctx, err)
+			}
+		}
+	}
+	return nil
+}
+
+func thenAckStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,49 @@
+// Mistake: reads "0" every time and never switches to ">": once its pending
+// orders are paid, it finds nothing, again and again, and new orders wait.
+// Caught by: "a read of ID 0 that returns no order means none is pending any more"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func PayThenAck(ctx context.Context, rdb *redis.Client, consumer string) error {
+	id := "0"
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer, Streams: []string{orders, id}, Count: 10, Block: time.Second,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return thenAckStop(ctx, err)
+		}
+
+		for _, order := range streams[0].Messages {
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return thenAckStop(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, n)}).Err(); err != nil {
+				return thenAckStop(ctx, err)
+			}
+			if err := rdb.XAck(ctx, orders, group, order.ID).Err(); err != nil {
+				return thenAckStop(ctx, err)
+			}
+		}
+	}
+	return nil
+}
+
+func thenAckStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,56 @@
+// Mistake: ignores the script's error: the order it failed for stays pending,
+// and nothing pays it until a restart.
+// Caught by: "never skip the order"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+var payIfHeld = redis.NewScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+  return 1
+end
+return 0
+`)
+
+func PayAtomically(ctx context.Context, rdb *redis.Client, consumer string) error {
+	id := "0"
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer, Streams: []string{orders, id}, Count: 10, Block: time.Second,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			return atomicStop(ctx, err)
+		}
+		if id == "0" && len(streams[0].Messages) == 0 {
+			id = ">"
+			continue
+		}
+		for _, order := range streams[0].Messages {
+			n, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				continue
+			}
+			args := append([]any{group, order.ID}, paymentFields(order, n)...)
+			payIfHeld.Run(ctx, rdb, []string{orders, payments}, args...)
+		}
+	}
+	return nil
+}
+
+func atomicStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

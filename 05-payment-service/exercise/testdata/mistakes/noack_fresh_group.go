@@ -1,0 +1,53 @@
+// Mistake: starts "fresh": destroys the group and makes it again at "$" on each
+// start, so the orders that waited for it are skipped.
+// Caught by: "the orders that waited before the consumer started are new ones too"
+
+package exercise
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func PayNoAck(ctx context.Context, rdb *redis.Client, consumer string) error {
+	rdb.XGroupDestroy(ctx, orders, group)
+	if err := rdb.XGroupCreateMkStream(ctx, orders, group, "$").Err(); err != nil {
+		return err
+	}
+	for ctx.Err() == nil {
+		streams, err := rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+			Group: group, Consumer: consumer,
+			Streams: []string{orders, ">"},
+			Count:   10,
+			Block:   time.Second,
+			NoAck:   true, // as Spring's receiveAutoAck: acknowledged on delivery
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue // a quiet second
+		}
+		if err != nil {
+			return unlessStopped(ctx, err)
+		}
+		for _, order := range streams[0].Messages {
+			id, err := rdb.Incr(ctx, paymentProcessIDs).Result()
+			if err != nil {
+				return unlessStopped(ctx, err)
+			}
+			if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: payments, Values: paymentFields(order, id)}).Err(); err != nil {
+				return unlessStopped(ctx, err)
+			}
+		}
+	}
+	return nil
+}
+
+// unlessStopped is err, or nil once ctx is cancelled: stopping is no failure.
+func unlessStopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
