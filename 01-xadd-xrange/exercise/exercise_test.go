@@ -380,6 +380,7 @@ func TestPage(t *testing.T) {
 	check("8-0", 5) // [8-1 9-0]: fewer at the end
 	check("9-0", 2) // []: the end
 	check("9-0", 2) // [] again
+	check("6-0", 2) // [7-0 8-0]: an after no longer in the stream (trimmed, or deleted) drops nothing
 
 	// A read that fails is an error, not the end.
 	readFails.arm()
