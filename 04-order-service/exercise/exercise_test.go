@@ -470,6 +470,9 @@ func TestOrderHandler(t *testing.T) {
 		if entry.ID == "" || orderID == "" || seen[orderID] || fmt.Sprint(entry.Values) != fmt.Sprint(fields) {
 			var detail string
 			switch {
+			case entry.ID == "" && r.status == http.StatusBadRequest:
+				detail = lang.Pick("It answered 400 for a good order: if your ValidateOrder refused it, TestValidateOrder says why",
+					"올바른 주문에 400으로 답했습니다. ValidateOrder가 거절했다면 TestValidateOrder가 이유를 알려 줍니다")
 			case entry.ID == "" && int64(len(msgs)) == before:
 				detail = lang.Pick("Nothing reached order-events: XADD to the stream the constant orders names",
 					"order-events에 아무것도 오지 않았습니다. 상수 orders가 가리키는 stream에 XADD하세요")

@@ -94,7 +94,16 @@ func TestCreateGroups(t *testing.T) {
 	own := env.Client()
 	// While refuse is set, XGROUP CREATE on payment-events gets an error.
 	var refuse atomic.Bool
+	var mu sync.Mutex
+	touched := map[string]bool{} // the streams the learner's commands named
 	rdb := env.Learner(func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		mu.Lock()
+		for _, cmd := range cmds {
+			for _, s := range []string{orders, payments} {
+				touched[s] = touched[s] || argsHave(cmd, s)
+			}
+		}
+		mu.Unlock()
 		for _, cmd := range cmds {
 			if refuse.Load() && cmd.Name() == "xgroup" && argsHave(cmd, payments) {
 				return failCmds(cmds, errInjected)
@@ -195,7 +204,17 @@ func TestCreateGroups(t *testing.T) {
 	for _, s := range []string{orders, payments} {
 		kind, _ := own.Type(ctx, s).Result()
 		n, _ := own.XLen(ctx, s).Result()
+		mu.Lock()
+		named := touched[s]
+		mu.Unlock()
 		switch {
+		case kind != "stream" && named:
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick("the group "+group+" on "+s, s+"에 그룹 "+group),
+				Got:  state(),
+				Hint: groupsHint(3, lang.Pick("The stream was not there, and still is not: XGROUP CREATE with MKSTREAM creates it, empty, with the group; a service started before the first entry needs it",
+					"stream이 없었고, 지금도 없습니다. MKSTREAM을 붙인 XGROUP CREATE가 그룹과 함께 빈 stream을 만듭니다. 첫 엔트리보다 먼저 시작한 서비스에는 이것이 필요합니다")),
+			})
 		case kind != "stream" || !hasGroup(s):
 			ex.Fatal(t, ex.Report{
 				Want: lang.Pick("the group "+group+" on "+s, s+"에 그룹 "+group),
