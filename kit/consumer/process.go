@@ -146,13 +146,13 @@ const (
 func (c *Consumer) split(messages []redis.XMessage, deliveries map[string]int64) (todo []Message, deadLetters map[string]deadLetter, gone []string) {
 	deadLetters = map[string]deadLetter{}
 	for _, m := range messages {
-		n := deliveries[m.ID]
+		n, size := deliveries[m.ID], entrySize(m)
 		switch {
 		case m.Values == nil:
 			// Pending, but trimmed or deleted from the stream: nothing left to do.
 			gone = append(gone, m.ID)
-		case entrySize(m) > c.cfg.MaxEntryBytes:
-			deadLetters[m.ID] = deadLetter{tooBig, fmt.Sprintf("entry too big: %d bytes, more than MAX_ENTRY_BYTES=%d", entrySize(m), c.cfg.MaxEntryBytes)}
+		case size > c.cfg.MaxEntryBytes:
+			deadLetters[m.ID] = deadLetter{tooBig, fmt.Sprintf("entry too big: %d bytes, more than MAX_ENTRY_BYTES=%d", size, c.cfg.MaxEntryBytes)}
 		case n > c.cfg.MaxDeliveries:
 			deadLetters[m.ID] = deadLetter{tooManyDeliveries, fmt.Sprintf("delivered %d times, more than MAX_DELIVERIES=%d", n, c.cfg.MaxDeliveries)}
 		default:

@@ -94,7 +94,7 @@ func (r *reader) restart() {
 func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 	result := make(chan readResult, 1)
 	go func() {
-		messages, err := entries(r.c.xreadgroup(ctx, r.c.rdb, ">", r.c.cfg.Block))
+		messages, err := entries(r.c.xreadgroup(ctx, ">", r.c.cfg.Block))
 		r.c.fitCount(messages)
 		result <- readResult{messages: messages, err: err}
 	}()
@@ -104,15 +104,15 @@ func (r *reader) readAhead(ctx context.Context) <-chan readResult {
 // readPending pages through this consumer's pending entries from cursor;
 // it never blocks.
 func (c *Consumer) readPending(ctx context.Context, cursor string) ([]redis.XMessage, error) {
-	messages, err := entries(c.xreadgroup(ctx, c.rdb, cursor, -1)) // -1: no BLOCK argument
+	messages, err := entries(c.xreadgroup(ctx, cursor, -1)) // -1: no BLOCK argument
 	c.fitCount(messages)
 	return messages, err
 }
 
 // xreadgroup reads one batch from cursor. The read must not be cut by ctx:
 // go-redis would drop the connection mid-reply. block bounds it instead.
-func (c *Consumer) xreadgroup(ctx context.Context, rdb redis.Cmdable, cursor string, block time.Duration) *redis.XStreamSliceCmd {
-	return rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
+func (c *Consumer) xreadgroup(ctx context.Context, cursor string, block time.Duration) *redis.XStreamSliceCmd {
+	return c.rdb.XReadGroup(context.WithoutCancel(ctx), &redis.XReadGroupArgs{
 		Group:    c.cfg.Group,
 		Consumer: c.cfg.Consumer,
 		Streams:  []string{c.cfg.Stream, cursor},
