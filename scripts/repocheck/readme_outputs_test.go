@@ -97,6 +97,62 @@ func TestReadmeOutputs(t *testing.T) {
 			})
 		}
 	}
+	t.Run("start lines in every page", func(t *testing.T) {
+		checkStartLines(t, servicesStart(t, bin, append(learnerEnv("C"), "REDIS_URL="+srv.Addr())))
+	})
+}
+
+// A service's start line as a page may show it: alone, or behind the demo's
+// "name | " prefix.
+var (
+	startLine   = regexp.MustCompile(`msg=("order-service listening"|starting service=|"serving )`)
+	demoPrefix  = regexp.MustCompile(`^[\w-]+\s*\| `)
+	startValues = []struct {
+		re   *regexp.Regexp
+		with string
+	}{
+		{regexp.MustCompile(`\btime=\S+`), "time=..."},
+		{regexp.MustCompile(`\baddr=\[::\]:\d+`), "addr=[::]:<port>"},
+		{regexp.MustCompile(`\bredis=\S+`), "redis=<redis>"},
+		{regexp.MustCompile(`\bconsumer=\S+`), "consumer=<name>"},
+	}
+)
+
+func startShape(line string) string {
+	line = demoPrefix.ReplaceAllString(line, "")
+	for _, v := range startValues {
+		line = v.re.ReplaceAllString(line, v.with)
+	}
+	return line
+}
+
+// checkStartLines checks every start line of every Markdown page (the
+// READMEs of the root, the stages and scripts/, the docs) against what the
+// services print, with their times, ports, Redis and consumer names left
+// out: the README's own blocks check those.
+func checkStartLines(t *testing.T, real string) {
+	var shapes []string
+	for _, line := range strings.Split(real, "\n") {
+		shapes = append(shapes, startShape(line))
+	}
+	checked := 0
+	for _, file := range markdownFiles(t) {
+		rel, _ := filepath.Rel(root, file)
+		for i, line := range strings.Split(readFile(t, file), "\n") {
+			if !startLine.MatchString(line) || !strings.Contains(line, "level=") {
+				continue
+			}
+			checked++
+			if !slices.Contains(shapes, startShape(line)) {
+				t.Errorf("%s:%d: no service starts with this line:\n  %s\nthey print:\n  %s", rel, i+1, line,
+					strings.Join(strings.Split(strings.TrimSpace(real), "\n"), "\n  "))
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no start lines found in the Markdown pages: is the pattern right?")
+	}
+	t.Logf("%d start lines checked", checked)
 }
 
 // learnerEnv is this process's environment as a learner's shell would have
