@@ -104,6 +104,7 @@ var mutations = []mutation{
 	{"deploy/k8s/base/order-service.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot"},
 	{"deploy/k8s/base/order-service.yaml", "runAsUser: 65532", "runAsUser: 1000", "runAsUser is not the Dockerfile's USER"},
 	{"deploy/k8s/base/order-service.yaml", "periodSeconds: 10", "periodSecond: 10", "unknown field"},
+	{"deploy/k8s/base/payment-service.yaml", "timeoutSeconds: 2", "timeoutSeconds: 1", "livenessProbe timeoutSeconds 1"},
 	{"deploy/k8s/base/order-service.yaml", "valueFrom:\n                secretKeyRef:\n                  name: redis\n                  key: url", "value: redis://:pw@redis:6379", "REDIS_URL does not come from a Secret"},
 	{"deploy/k8s/base/payment-service.yaml", "key: url", "key: uri", "has no key uri"},
 	{"deploy/k8s/base/order-service.yaml", "requests:\n              cpu: 100m\n", "requests:\n", "no cpu request"},

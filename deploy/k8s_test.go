@@ -210,6 +210,11 @@ func checkContainer(where string, d *appsv1.Deployment, c *corev1.Container, s *
 		if err := s.Serves(get.Path); err != nil {
 			found.add("%s: %s: %s: %v", where, pr.name, s.Folder, err)
 		}
+		// kit/health gives a probe's checks up to 1s (checkTimeout); the
+		// kubelet's default timeout, 1s, would fail a probe that is only slow.
+		if pr.probe.TimeoutSeconds <= 1 {
+			found.add("%s: %s timeoutSeconds %d; want more than the 1s the service's checks may take", where, pr.name, max(pr.probe.TimeoutSeconds, 1))
+		}
 		if n, ok := containerPort(c, get.Port); !ok || strconv.Itoa(int(n)) != listen {
 			found.add("%s: %s on port %s, but %s listens on %s", where, pr.name, get.Port.String(), s.Folder, listen)
 		}
