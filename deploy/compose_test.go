@@ -126,6 +126,10 @@ func checkCompose(root string, df *dockerfile, list []*service) (found problems)
 				found.add("%s: environment %s, which %s does not read (see its -h)", where, k, s.Folder)
 			}
 		}
+		if len(sc.Entrypoint) > 0 || len(sc.Command) > 0 {
+			found.add("%s: entrypoint or command replaces the image's ENTRYPOINT, the service", where)
+		}
+		found = append(found, checkHost(where, env["HOST"])...)
 		listen := port(s, env)
 		if len(sc.Ports) == 0 {
 			found.add("%s: no ports", where)
@@ -176,6 +180,16 @@ func checkCompose(root string, df *dockerfile, list []*service) (found problems)
 		found = append(found, checkComposeRedis(p, name)...)
 	}
 	found = append(found, checkPrometheus(root, p, apps)...)
+	return found
+}
+
+// checkHost checks a HOST setting: a service that listens on loopback only
+// answers neither the probes nor the scrapes, which come from outside its
+// container.
+func checkHost(where, host string) (found problems) {
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		found.add("%s: HOST=%s: the probes and Prometheus come from outside the container; leave HOST empty", where, host)
+	}
 	return found
 }
 

@@ -81,6 +81,8 @@ var mutations = []mutation{
 	{"compose.yaml", "REDIS_URL: redis://redis:6379", "REDIS_URL: redis://cache:6379", "names cache, which is no service"},
 	{"compose.yaml", "REDIS_URL: redis://redis:6379", "REDIS_URL: redis://:pw@redis:6379", "holds a password"},
 	{"compose.yaml", "    read_only: true", "    read_onlyy: true", "read_onlyy"},
+	{"compose.yaml", "      LOG_FORMAT: json", "      HOST: 127.0.0.1", "HOST=127.0.0.1"},
+	{"compose.yaml", "    read_only: true", "    command: [\"-h\"]\n    read_only: true", "replaces the image's ENTRYPOINT"},
 	{"compose.yaml", "stop_grace_period: 40s", "stop_grace_period: 20s", "consumer.BatchTimeout"},
 	{"compose.yaml", "./deploy/prometheus.yml:/etc", "./deploy/prom.yml:/etc", "prom.yml"},
 	// deploy/prometheus.yml
@@ -100,6 +102,9 @@ var mutations = []mutation{
 	{"deploy/k8s/base/order-service.yaml", "value: 5s", "value: 0s", "SHUTDOWN_DELAY is 0"},
 	{"deploy/k8s/base/payment-service.yaml", "fieldPath: metadata.name", "fieldPath: metadata.namespace", "CONSUMER_NAME is not the pod's name"},
 	{"deploy/k8s/base/notification-service.yaml", "- name: CONSUMER_NAME", "- name: CONSUMER", "env CONSUMER,"},
+	{"deploy/k8s/base/payment-service.yaml", "            - name: LOG_FORMAT\n              value: json", "            - name: HOST\n              value: localhost", "HOST=localhost"},
+	{"deploy/k8s/base/payment-service.yaml", "          env:\n", "          envFrom:\n            - configMapRef: {name: payment}\n          env:\n", "envFrom"},
+	{"deploy/k8s/base/order-service.yaml", "          ports:\n", "          args: [\"-h\"]\n          ports:\n", "replace the image's ENTRYPOINT"},
 	{"deploy/k8s/base/order-service.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", "readOnlyRootFilesystem"},
 	{"deploy/k8s/base/order-service.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot"},
 	{"deploy/k8s/base/order-service.yaml", "runAsUser: 65532", "runAsUser: 1000", "runAsUser is not the Dockerfile's USER"},

@@ -158,6 +158,13 @@ func checkContainer(where string, d *appsv1.Deployment, c *corev1.Container, s *
 			found = append(found, more...)
 		}
 	}
+	if len(c.EnvFrom) > 0 {
+		found.add("%s: envFrom sets variables no check here can see; set each in env", where)
+	}
+	if len(c.Command) > 0 || len(c.Args) > 0 {
+		found.add("%s: command or args replace the image's ENTRYPOINT, the service", where)
+	}
+	found = append(found, checkHost(where, env["HOST"])...)
 	// REDIS_URL from a Secret of the base, never in plain YAML.
 	if e, ok := vars["REDIS_URL"]; !ok || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.Value != "" {
 		found.add("%s: REDIS_URL does not come from a Secret (valueFrom.secretKeyRef)", where)

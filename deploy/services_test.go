@@ -34,6 +34,9 @@ type service struct {
 	served map[string]int // path -> status of GET
 }
 
+// httpClient asks the running services; none of them should take long.
+var httpClient = &http.Client{Timeout: 5 * time.Second}
+
 // runtimeEnv are variables that the Go runtime reads in every service
 // (https://pkg.go.dev/runtime#hdr-Environment_Variables), whether or not its
 // -h names them.
@@ -51,7 +54,7 @@ func (s *service) Status(path string) (int, error) {
 	if code, ok := s.served[path]; ok {
 		return code, nil
 	}
-	resp, err := http.Get(s.URL + path)
+	resp, err := httpClient.Get(s.URL + path)
 	if err != nil {
 		return 0, err
 	}
@@ -233,7 +236,7 @@ func (s *service) start(bin, dir, redisURL string) error {
 		default:
 		}
 		if _, err := os.Stat(ready); err == nil {
-			if resp, err := http.Get(s.URL + "/readyz"); err == nil {
+			if resp, err := httpClient.Get(s.URL + "/readyz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
 					return nil
