@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 
 	"github.com/fatih/color"
@@ -46,7 +48,9 @@ var ErrUsage = errors.New("usage")
 
 // Flags returns a flag set that prints its usage to stderr and returns errors
 // instead of exiting, with usage text made of a synopsis, a description and
-// the flags.
+// the flags. In Korean (kit/lang: a Korean LANG, or -lang ko) the headings
+// (Usage:, Flags:), the defaults, the flag package's errors and every flag
+// description written with lang.Both are Korean too.
 func Flags(name, synopsis, description string, stderr io.Writer) *flag.FlagSet {
 	return flagSet(name, synopsis, func() string { return description }, stderr)
 }
@@ -62,17 +66,77 @@ func FlagsInTwoLanguages(name, synopsis, english, korean string, stderr io.Write
 
 func flagSet(name, synopsis string, description func() string, stderr io.Writer) *flag.FlagSet {
 	flags := flag.NewFlagSet(name, flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	// The flag package writes a bad command line's error there.
+	flags.SetOutput(flagErrors{stderr})
 	flags.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s\n\n%s\n", synopsis, description())
+		fmt.Fprintf(stderr, "%s %s\n\n%s\n", lang.Pick("Usage:", "사용법:"), synopsis, description())
 		hasFlags := false
 		flags.VisitAll(func(*flag.Flag) { hasFlags = true })
 		if hasFlags {
-			fmt.Fprintln(stderr, "\nFlags:")
-			flags.PrintDefaults()
+			fmt.Fprintf(stderr, "\n%s\n", lang.Pick("Flags:", "플래그:"))
+			printDefaults(stderr, flags)
 		}
 	}
 	return flags
+}
+
+// printDefaults is flag.PrintDefaults in the language of the moment: each
+// description as lang.Translate gives it (see lang.Both), and "(default X)"
+// in Korean too.
+func printDefaults(w io.Writer, flags *flag.FlagSet) {
+	saved := map[*flag.Flag]string{}
+	flags.VisitAll(func(f *flag.Flag) {
+		saved[f] = f.Usage
+		f.Usage = lang.Translate(f.Usage)
+	})
+	var b strings.Builder
+	out := flags.Output()
+	flags.SetOutput(&b)
+	flags.PrintDefaults()
+	flags.SetOutput(out)
+	flags.VisitAll(func(f *flag.Flag) { f.Usage = saved[f] })
+	text := b.String()
+	if lang.Current() == "ko" {
+		text = defaultValue.ReplaceAllString(text, "(기본값 $1)")
+	}
+	io.WriteString(w, text)
+}
+
+// defaultValue is what flag.PrintDefaults adds at the end of a description.
+var defaultValue = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+
+// flagErrors writes the flag package's errors, in Korean when the language
+// is: "flag provided but not defined: -x" and the like. The flag package
+// writes nothing else there, since our Usage prints to stderr itself.
+type flagErrors struct{ w io.Writer }
+
+var flagErrorsKO = []struct {
+	en *regexp.Regexp
+	ko string
+}{
+	{regexp.MustCompile(`^flag provided but not defined: (.*)`), "정의되지 않은 플래그: $1"},
+	{regexp.MustCompile(`^flag needs an argument: (.*)`), "값이 필요한 플래그: $1"},
+	{regexp.MustCompile(`^bad flag syntax: (.*)`), "잘못된 플래그 형식: $1"},
+	{regexp.MustCompile(`^invalid boolean value (".*") for (-\S+): (.*)`), "$2 플래그에 맞지 않는 참/거짓 값 $1: $3"},
+	{regexp.MustCompile(`^invalid value (".*") for flag (-\S+): (.*)`), "$2 플래그에 맞지 않는 값 $1: $3"},
+	{regexp.MustCompile(`^invalid boolean flag (\S+): (.*)`), "-$1 플래그에 맞지 않는 값: $2"},
+}
+
+func (e flagErrors) Write(p []byte) (int, error) {
+	if lang.Current() != "ko" {
+		return e.w.Write(p)
+	}
+	text := string(p)
+	for _, m := range flagErrorsKO {
+		if m.en.MatchString(text) {
+			text = m.en.ReplaceAllString(text, m.ko)
+			break
+		}
+	}
+	if _, err := io.WriteString(e.w, text); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Parse parses args, mapping a bad command line to ErrUsage.

@@ -36,3 +36,21 @@ func TestPick(t *testing.T) {
 		t.Error("Set(fr) succeeded, want an error")
 	}
 }
+
+func TestBoth(t *testing.T) {
+	defer Set(Current())
+	Set("en")
+	if got := Both("stop after N entries", "엔트리 N개 뒤에 멈춘다"); got != "stop after N entries" {
+		t.Errorf("Both = %q, want the English", got)
+	}
+	if got := Translate("stop after N entries"); got != "stop after N entries" {
+		t.Errorf("Translate in en = %q", got)
+	}
+	Set("ko")
+	if got := Translate("stop after N entries"); got != "엔트리 N개 뒤에 멈춘다" {
+		t.Errorf("Translate in ko = %q", got)
+	}
+	if got := Translate("a text nobody translated"); got != "a text nobody translated" {
+		t.Errorf("Translate of an unknown text = %q, want it as it is", got)
+	}
+}

@@ -12,9 +12,11 @@ package main
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,39 +27,40 @@ import (
 	"github.com/streams-workshop/kit/redisconn"
 )
 
-const help = `Shows the streams ` + events.OrderStream + ` and ` + events.PaymentStream + ` and the dead-letter streams
-(<stream>:dlq:<group>): their length, first and last entry ID; their consumer
-groups: consumers, pending entries, last delivered ID, entries read and lag;
-and each consumer's pending entries and idle time.
+// help is what -h prints, in English and in Korean (-lang ko or a Korean
+// LANG): help.en.txt and help.ko.txt, filled in with the same values.
+func help() (english, korean string) {
+	values := map[string]any{
+		"Orders": events.OrderStream, "Payments": events.PaymentStream,
+		"Addr": defaultWebAddr, "Redis": redisconn.DefaultAddr,
+	}
+	trim := func(s string) string { return strings.TrimRight(s, "\n") }
+	return trim(cli.RenderHelp(helpEN, values)), trim(cli.RenderHelp(helpKO, values))
+}
 
-A number the server does not know, or that the embedded Redis (miniredis)
-would get wrong, shows as n/a.
-
-With -order ID it lists every entry about that order (by its orderId, or by
-its entry ID for an order from the Spring service), in time order, with the
-time from its entry ID and what each group did with it: not delivered yet,
-pending, or acked.
-
-With -web it serves the same, live, as a web page for the class to watch:
-the services around the two streams, the newest entries, the groups'
-consumers and pending entries, the dead letters, and a search for one order.
-It listens on ` + defaultWebAddr + ` (this computer only) unless given an
-address, such as -web 0.0.0.0:8090 to let others on the network look. The
-page speaks the browser's language; -lang ko or -lang en sets it for all.
-
-Redis: REDIS_URL (default ` + redisconn.DefaultAddr + `).`
+var (
+	//go:embed help.en.txt
+	helpEN string
+	//go:embed help.ko.txt
+	helpKO string
+)
 
 func main() { cli.Main("inspect", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("inspect", "go run ./scripts/inspect [-watch] [-order ID [-max N]] [-web [ADDR] [-lang ko]]", help, stderr)
-	watch := flags.Bool("watch", false, "show it again every second, until Ctrl-C")
-	times := flags.Int("n", 0, "with -watch, stop after this many times (0: until Ctrl-C)")
-	orderID := flags.String("order", "", "follow one order, by orderId or entry ID, across the streams")
-	maxScan := flags.Int64("max", 100_000, "with -order or -web, read at most this many entries of each stream, newest first")
+	english, korean := help()
+	flags := cli.FlagsInTwoLanguages("inspect", "go run ./scripts/inspect [-watch] [-order ID [-max N]] [-web [ADDR]] [-lang ko]", english, korean, stderr)
+	watch := flags.Bool("watch", false, lang.Both("show it again every second, until Ctrl-C",
+		"매초 다시 보여 준다. Ctrl-C로 멈춘다"))
+	times := flags.Int("n", 0, lang.Both("with -watch, stop after this many times (0: until Ctrl-C)",
+		"-watch와 함께, 이만큼 보여 주고 멈춘다(0: Ctrl-C까지)"))
+	orderID := flags.String("order", "", lang.Both("follow one order, by orderId or entry `ID`, across the streams",
+		"주문 하나를 orderId나 엔트리 `ID`로 모든 스트림에서 따라간다"))
+	maxScan := flags.Int64("max", 100_000, lang.Both("with -order or -web, read at most `N` entries of each stream, newest first",
+		"-order나 -web과 함께, 스트림마다 최신 엔트리부터 최대 `N`개를 읽는다"))
 	var web webFlag
-	flags.Var(&web, "web", "serve a live web page, on ADDR if given (default "+defaultWebAddr+")")
-	lang.Flag(flags)
+	flags.Var(&web, "web", lang.Both("serve a live web page, on `ADDR` if given (default "+defaultWebAddr+")",
+		"실시간 웹 페이지를 `ADDR`에서(주지 않으면 "+defaultWebAddr+") 보여 준다"))
 	if err := cli.Parse(flags, webAddrArg(args)); err != nil {
 		return err
 	}
@@ -94,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 			writeTrace(w, t)
 			if len(t.Entries) == 0 {
-				return fmt.Errorf("order %s not found", t.OrderID)
+				return fmt.Errorf(lang.Pick("order %s not found", "주문을 찾지 못했다: %s"), t.OrderID)
 			}
 			return nil
 		}

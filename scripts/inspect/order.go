@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/lang"
 )
 
 // pageSize is how many entries one XREVRANGE fetches while looking for an order.
@@ -221,13 +222,14 @@ func deliveriesOf(ctx context.Context, rdb redis.UniversalClient, srv server, e 
 // consumer group did with it, then how much was read to find them.
 func writeTrace(w io.Writer, t trace) {
 	if t.EntryID != "" {
-		fmt.Fprintf(w, "%s %s has orderId %s: following that.\n", events.OrderStream, t.EntryID, t.OrderID)
+		fmt.Fprintf(w, lang.Pick("%s %s has orderId %s: following that.\n", "%s %s의 orderId: %s. 그 orderId를 따라간다.\n"),
+			events.OrderStream, t.EntryID, t.OrderID)
 	}
-	titleColor.Fprintf(w, "Order %s\n\n", t.OrderID)
+	titleColor.Fprintf(w, lang.Pick("Order %s\n\n", "주문 %s\n\n"), t.OrderID)
 	for i, e := range t.Entries {
 		since := ""
 		if i > 0 {
-			since = fmt.Sprintf("  (+%s)", e.Time.Sub(t.Entries[0].Time))
+			since = fmt.Sprintf("  (+%s)", duration(e.Time.Sub(t.Entries[0].Time)))
 		}
 		name := streamColor.Sprint(e.Stream)
 		if isDeadLetter(e.Stream) {
@@ -246,34 +248,35 @@ func writeTrace(w io.Writer, t trace) {
 		groups.write(w)
 	}
 	if len(t.Entries) == 0 {
-		fmt.Fprintln(w, "No entry about this order in what was scanned.")
+		fmt.Fprintln(w, lang.Pick("No entry about this order in what was scanned.", "읽은 범위에 이 주문의 엔트리가 없다."))
 	}
 	var parts []string
 	for _, s := range t.Scanned {
 		if s.Read < s.Length {
-			parts = append(parts, fmt.Sprintf("%s the newest %d of %d entries (raise -max to read more)", s.Stream, s.Read, s.Length))
+			parts = append(parts, fmt.Sprintf(lang.Pick("%s the newest %d of %d entries (raise -max to read more)",
+				"%s 엔트리 %[3]d개 중 최신 %[2]d개(더 읽으려면 -max를 올린다)"), s.Stream, s.Read, s.Length))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s %d of %d entries", s.Stream, s.Read, s.Length))
+			parts = append(parts, fmt.Sprintf(lang.Pick("%s %d of %d entries", "%s 엔트리 %[3]d개 중 %[2]d개"), s.Stream, s.Read, s.Length))
 		}
 	}
-	fmt.Fprintf(w, "\nScanned: %s.\n", strings.Join(parts, ", "))
+	fmt.Fprintf(w, lang.Pick("\nScanned: %s.\n", "\n읽은 범위: %s.\n"), strings.Join(parts, ", "))
 }
 
 func deliveryCell(d delivery) cell {
 	switch d.Status {
 	case notDelivered:
-		return cell{"not delivered yet", busyColor}
+		return cell{lang.Pick("not delivered yet", "아직 전달 안 됨"), busyColor}
 	case pending:
-		idle := time.Duration(d.IdleMs) * time.Millisecond
-		return cell{fmt.Sprintf("pending at %s, %s, idle %s", d.Consumer, deliveries(d.Deliveries), idle), busyColor}
+		idle := duration(time.Duration(d.IdleMs) * time.Millisecond)
+		return cell{fmt.Sprintf(lang.Pick("pending at %s, %s, idle %s", "pending: %s, %s, idle %s"), d.Consumer, deliveries(d.Deliveries), idle), busyColor}
 	default:
-		return cell{"acked", groupColor}
+		return cell{lang.Pick("acked", "ack 완료"), groupColor}
 	}
 }
 
 func deliveries(n int64) string {
 	if n == 1 {
-		return "delivered once"
+		return lang.Pick("delivered once", "1번 전달")
 	}
-	return fmt.Sprintf("delivered %d times", n)
+	return fmt.Sprintf(lang.Pick("delivered %d times", "%d번 전달"), n)
 }

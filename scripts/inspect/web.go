@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/redisconn"
 )
 
@@ -39,7 +40,7 @@ func (f *webFlag) Set(s string) error {
 		f.addr = ""
 	default:
 		if _, _, err := net.SplitHostPort(s); err != nil {
-			return fmt.Errorf("want host:port, such as %s", defaultWebAddr)
+			return fmt.Errorf(lang.Pick("want host:port, such as %s", "host:port 형식이어야 한다. 예: %s"), defaultWebAddr)
 		}
 		f.addr = s
 	}
@@ -80,14 +81,18 @@ func serveWeb(ctx context.Context, getenv func(string) string, stdout, stderr io
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpserve.New(opts.addr, webHandler(rdb, target, opts))
 	return httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
-		fmt.Fprintf(stdout, "Watching Redis at %s. Open %s in a browser; Ctrl-C stops.\n", target, pageURL(addr))
+		fmt.Fprintf(stdout, lang.Pick("Watching Redis at %s. Open %s in a browser; Ctrl-C stops.\n",
+			"Redis(%s)를 지켜본다. 브라우저로 %s 페이지를 연다. Ctrl-C로 멈춘다.\n"), target, pageURL(addr))
 		if ip := addr.(*net.TCPAddr).IP; ip.IsLoopback() {
-			fmt.Fprintln(stdout, "Only this computer can open it (loopback). To show it to others on the network: -web 0.0.0.0:8090")
+			fmt.Fprintln(stdout, lang.Pick("Only this computer can open it (loopback). To show it to others on the network: -web 0.0.0.0:8090",
+				"이 컴퓨터에서만 열 수 있다(loopback). 네트워크의 다른 사람에게 보여 주려면: -web 0.0.0.0:8090"))
 		} else {
-			fmt.Fprintln(stdout, "Anyone who can reach this computer on the network can open it and see the streams.")
+			fmt.Fprintln(stdout, lang.Pick("Anyone who can reach this computer on the network can open it and see the streams.",
+				"네트워크에서 이 컴퓨터에 닿는 누구나 페이지를 열어 스트림을 볼 수 있다."))
 		}
 		if err := ping(ctx, rdb); err != nil {
-			fmt.Fprintf(stdout, "%v. The page says so until Redis answers.\n", &redisconn.UnreachableError{Target: target, Err: err})
+			fmt.Fprintf(stdout, lang.Pick("%v. The page says so until Redis answers.\n", "%v. Redis가 답할 때까지 페이지가 그렇게 알린다.\n"),
+				&redisconn.UnreachableError{Target: target, Err: err})
 		} else if err := redisconn.CheckVersion(ctx, rdb, target, redisconn.Redis62); err != nil {
 			fmt.Fprintln(stdout, err)
 		}

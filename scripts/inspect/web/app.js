@@ -10,7 +10,11 @@ const PAYMENTS = 'payment-events';
 const PAYMENT_GROUP = 'payment-service-group';
 const NOTIFY_GROUP = 'notification-service-group';
 const EVERY_MS = 1000;
-const ENTRIES_SHOWN = 4;
+// A stream box shows its newest 4 entries; 3 on a short screen, such as a
+// 1280×720 projector with the browser's tabs and address bar, so that the
+// flow still fits. The flow runs top to bottom in a narrow window: 4 there.
+const shortScreen = matchMedia('(max-height: 650px) and (min-width: 901px)');
+const entriesShown = () => (shortScreen.matches ? 3 : 4);
 const DEAD_SHOWN = 3;
 
 const LABELS = {
@@ -27,6 +31,8 @@ const LABELS = {
     notificationCaption: 'Mails the user for each order, and texts them for each payment.',
     legend: 'pending: delivered to a consumer, not acked yet · lag: in the stream, not delivered to the group yet · read: delivered to the group so far · idle: time since the consumer last read',
     naEmbedded: 'n/a: the embedded Redis (miniredis) does not keep this number; redis-server does',
+    embedded: 'embedded Redis (miniredis)',
+    notStream: '{0} is a {1}, not a stream: the services cannot use it',
     service: 'service',
     stream: 'stream',
     entries: 'entries',
@@ -40,7 +46,10 @@ const LABELS = {
     noGroup: 'No group yet: it appears when the service starts.',
     pending: 'pending',
     lag: 'lag',
-    trimmed: 'trimmed, never delivered',
+    trimmed: 'trimmed',
+    trimmedTitle: 'trimmed from the stream before this group read them: never delivered',
+    trimmedNote: '{0} entries were trimmed from the stream before this group read them: never delivered, and not counted in lag.',
+    lagOverLength: 'Lag {0} is more than the {1} entries in the stream: it counts entries trimmed before this group read them, which it never gets.',
     entriesRead: 'read',
     consumer: 'consumer',
     idle: 'idle',
@@ -78,6 +87,8 @@ const LABELS = {
     notificationCaption: '주문마다 메일을, 결제마다 SMS를 보냅니다.',
     legend: 'pending: consumer에게 전달됐지만 아직 ack하지 않음 · lag: 스트림에는 있지만 그룹에 아직 전달되지 않음 · 읽음: 지금까지 그룹에 전달된 수 · idle: consumer가 마지막으로 읽은 뒤 지난 시간',
     naEmbedded: 'n/a: 내장 Redis(miniredis)는 이 값을 관리하지 않습니다. redis-server는 관리합니다',
+    embedded: '내장 Redis(miniredis)',
+    notStream: '{0}: 스트림이 아닙니다(타입 {1}). 서비스가 쓸 수 없습니다',
     service: '서비스',
     stream: '스트림',
     entries: '엔트리',
@@ -91,7 +102,10 @@ const LABELS = {
     noGroup: '아직 그룹이 없습니다. 서비스가 시작하면 생깁니다.',
     pending: 'pending',
     lag: 'lag',
-    trimmed: '읽기 전에 잘려 전달되지 않음',
+    trimmed: '잘림',
+    trimmedTitle: '이 그룹이 읽기 전에 스트림에서 잘려 전달되지 않은 엔트리',
+    trimmedNote: '엔트리 {0}개가 이 그룹이 읽기 전에 스트림에서 잘려 나가 전달되지 않았습니다. lag 값에는 들어가지 않습니다.',
+    lagOverLength: '스트림에는 엔트리가 {1}개뿐인데 lag 값은 {0}입니다. 이 그룹이 읽기 전에 잘려 나가 끝내 받지 못할 엔트리까지 세기 때문입니다.',
     entriesRead: '읽음',
     consumer: 'consumer',
     idle: 'idle',
@@ -147,6 +161,20 @@ function fill(node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c != null && c !== false));
 }
 
+// prose is text that may wrap between words, and only there: a word with a
+// hyphen, a colon or a slash (order-events, ?order=ID, host:port) would
+// otherwise break after it, so it goes into a span that does not wrap.
+function prose(text) {
+  return String(text).split(/(\s+)/).filter((w) => w !== '')
+    .map((w) => (/[^\p{L}\p{N}\s]/u.test(w) ? el('span', { class: 'nw' }, w) : w));
+}
+
+// clip is a name or an ID on one line: too long for its box, it ends in "…",
+// and the tooltip (title) shows it all.
+function clip(tag, cls, text, title) {
+  return el(tag, { class: `clip ${cls || ''}`.trim(), title: title ?? text }, text);
+}
+
 // Numbers that changed since the last drawing flash once.
 let shown = new Map();
 let drawing = new Map();
@@ -163,14 +191,18 @@ function stat(label, value, key, cls) {
   return el('div', { class: 'stat' }, num(key, value, cls), el('span', { class: 'label' }, label));
 }
 
+// duration is short, to fit a table cell: 850ms, 3.7s, 3m 31s, 2h 10m
+// (in Korean 3.7초, 3분 31초, 2시간 10분).
 function duration(ms) {
   if (ms == null) return 'n/a';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3600000) return `${Math.floor(ms / 60000)} min ${Math.floor(ms / 1000) % 60} s`;
-  return `${Math.floor(ms / 3600000)} h ${Math.floor(ms / 60000) % 60} min`;
+  const [s, m, h] = lang === 'ko' ? ['초', '분', '시간'] : ['s', 'm', 'h'];
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1)}${s}`;
+  if (ms < 3600000) return `${Math.floor(ms / 60000)}${m} ${Math.floor(ms / 1000) % 60}${s}`;
+  return `${Math.floor(ms / 3600000)}${h} ${Math.floor(ms / 60000) % 60}${m}`;
 }
 
+const problem = (s) => (s.type ? t('notStream', s.name, s.type) : s.problem);
 const clock = (d) => d.toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-GB', { hour12: false });
 const isDead = (name) => name.includes(':dlq:');
 const field = (e, name) => (e.fields || []).find((f) => f[0] === name)?.[1] ?? '';
@@ -179,68 +211,82 @@ const field = (e, name) => (e.fields || []).find((f) => f[0] === name)?.[1] ?? '
 
 function streamBox(s, name) {
   const box = document.getElementById(name);
-  const head = el('h2', {}, el('span', { class: 'kind' }, t('stream')), ' ', el('code', {}, name));
+  const head = el('h2', { title: name }, el('span', { class: 'kind' }, t('stream')), ' ', el('code', {}, name));
   if (!s || !s.exists) {
-    fill(box, head, s?.problem ? el('p', { class: 'problem' }, s.problem) : el('p', { class: 'empty' }, t('noStream')));
+    fill(box, head, s?.problem ? el('p', { class: 'problem' }, prose(problem(s))) : el('p', { class: 'empty' }, prose(t('noStream'))));
     return;
   }
   const stats = el('div', { class: 'stats' },
     stat(t('entries'), s.length, `${name}/length`, 'length'),
-    el('div', { class: 'stat id' }, el('code', { class: 'last-id' }, s.lastId || '-'), el('span', { class: 'label' }, t('lastId'))));
+    el('div', { class: 'stat id' }, clip('code', 'last-id', s.lastId || '-'), el('span', { class: 'label' }, t('lastId'))));
   const entries = el('ol', { class: 'entries' });
-  for (const e of (s.newest || []).slice(0, ENTRIES_SHOWN)) {
+  const shownCount = entriesShown();
+  for (const e of (s.newest || []).slice(0, shownCount)) {
     const orderId = field(e, 'orderId') || (name === ORDERS ? e.id : '');
+    const all = (e.fields || []).map(([k, v]) => `${k}=${v}`).join(' ');
     const item = el('li', { class: 'entry', tabindex: '0', 'data-order': orderId || null },
-      el('code', { class: 'id' }, e.id),
-      el('span', { class: 'fields' }, (e.fields || []).map(([k, v]) =>
-        el('span', { class: 'field', title: `${k}=${v}` }, el('span', { class: 'k' }, k), '=', el('span', { class: 'v' }, v)))));
+      clip('code', 'id', e.id),
+      el('span', { class: 'fields', title: all }, (e.fields || []).map(([k, v]) =>
+        el('span', { class: 'field' }, el('span', { class: 'k' }, k), '=', el('span', { class: 'v' }, v)))));
     if (orderId) {
       item.addEventListener('click', () => follow(orderId));
       item.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') follow(orderId); });
     }
     entries.append(item);
   }
-  const more = s.length > ENTRIES_SHOWN ? el('p', { class: 'more' }, t('older', s.length - ENTRIES_SHOWN)) : null;
+  const more = s.length > shownCount ? el('p', { class: 'more' }, t('older', s.length - shownCount)) : null;
   const known = name === ORDERS ? [PAYMENT_GROUP, NOTIFY_GROUP] : [NOTIFY_GROUP];
   const others = (s.groups || []).filter((g) => !known.includes(g.name));
   const otherLine = others.length ? el('p', { class: 'others' }, t('otherGroups'), ' ',
-    others.map((g, i) => [i ? ', ' : '', el('code', {}, g.name), ` (${t('pending')} ${g.pending})`])) : null;
-  fill(box, head, stats, el('p', { class: 'hint' }, t('newest')), entries, more, otherLine);
+    others.map((g, i) => [i ? ', ' : '', el('span', { class: 'nw' }, el('code', {}, g.name), ` (${t('pending')} ${g.pending})`)])) : null;
+  fill(box, head, stats, el('p', { class: 'hint' }, prose(t('newest'))), entries, more, otherLine);
 }
 
 function groupCard(s, stream, group, subtitle) {
   const g = (s?.groups || []).find((g) => g.name === group);
   const key = `${stream}/${group}`;
   const card = el('div', { class: 'group', 'data-group': key },
-    el('h3', {}, el('span', { class: 'kind' }, t('group')), ' ', el('code', {}, group)),
-    subtitle ? el('p', { class: 'sub' }, subtitle) : null);
+    el('h3', { title: group }, el('span', { class: 'kind' }, t('group')), ' ', el('code', {}, group)),
+    subtitle ? el('p', { class: 'sub' }, prose(subtitle)) : null);
   if (!g) {
-    card.append(el('p', { class: 'empty' }, t('noGroup')));
+    card.append(el('p', { class: 'empty' }, prose(t('noGroup'))));
     return card;
   }
+  const trimmed = g.trimmed > 0 ? stat(t('trimmed'), g.trimmed, `${key}/trimmed`, 'trimmed dead') : null;
+  trimmed?.setAttribute('title', t('trimmedTitle'));
   card.append(el('div', { class: 'stats' },
     stat(t('pending'), g.pending, `${key}/pending`, `pending ${g.pending > 0 ? 'busy' : ''}`),
     stat(t('lag'), g.lag, `${key}/lag`, `lag ${g.lag > 0 ? 'busy' : ''}`),
     stat(t('entriesRead'), g.entriesRead, `${key}/read`, 'read'),
-    g.trimmed > 0 ? stat(t('trimmed'), g.trimmed, `${key}/trimmed`, 'trimmed dead') : null));
+    trimmed));
+  // Lag never counts what is gone from the stream unexplained: the server
+  // subtracts what it can tell was trimmed unread, and says so; a lag that
+  // is still more than the stream holds is explained where it stands.
+  if (g.trimmed > 0) {
+    card.append(el('p', { class: 'note trimmed-note' }, prose(t('trimmedNote', g.trimmed))));
+  } else if (g.lag != null && s?.exists && g.lag > s.length) {
+    card.append(el('p', { class: 'note lag-note' }, prose(t('lagOverLength', g.lag, s.length))));
+  }
   if (!g.consumers?.length) {
-    card.append(el('p', { class: 'empty' }, t('noConsumers')));
+    card.append(el('p', { class: 'empty' }, prose(t('noConsumers'))));
     return card;
   }
   const rows = g.consumers.map((c) => el('tr', { 'data-consumer': `${key}/${c.name}` },
-    el('td', { class: 'name' }, c.name),
-    el('td', {}, num(`${key}/${c.name}/pending`, c.pending, `pending ${c.pending > 0 ? 'busy' : ''}`)),
+    el('td', { class: 'name', title: c.name }, c.name),
+    el('td', { class: 'n' }, num(`${key}/${c.name}/pending`, c.pending, `pending ${c.pending > 0 ? 'busy' : ''}`)),
     el('td', { class: 'idle' }, duration(c.idleMs))));
   card.append(el('table', { class: 'consumers' },
-    el('thead', {}, el('tr', {}, el('th', {}, t('consumer')), el('th', {}, t('pending')), el('th', {}, t('idle')))),
+    el('thead', {}, el('tr', {}, el('th', { class: 'name' }, t('consumer')), el('th', { class: 'n' }, t('pending')),
+      el('th', { class: 'idle' }, t('idle')))),
     el('tbody', {}, rows)));
   return card;
 }
 
 function service(id, caption, ...cards) {
-  fill(document.getElementById(id),
-    el('h2', {}, el('span', { class: 'kind' }, t('service')), ' ', id),
-    el('p', { class: 'caption' }, caption), ...cards);
+  const head = el('h2', { title: id }, el('span', { class: 'kind' }, t('service')), ' ', id);
+  const text = el('p', { class: 'caption' }, prose(caption));
+  // A wide box (notification-service) has its caption beside its name.
+  fill(document.getElementById(id), id === 'notification-service' ? el('div', { class: 'head' }, head, text) : [head, text], ...cards);
 }
 
 function drawFlow(byName) {
@@ -263,13 +309,13 @@ function drawDead(streams) {
   const panel = document.getElementById('dead');
   panel.classList.toggle('has-dead', dead.some((s) => s.length > 0));
   const items = dead.map((s) => el('div', { class: 'dlq', 'data-dlq': s.name },
-    el('h3', {}, el('code', {}, s.name)),
+    el('h3', { title: s.name }, el('code', {}, s.name)),
     el('div', { class: 'stats' }, stat(t('entries'), s.length, `${s.name}/length`, 'length dead')),
     el('ol', { class: 'reasons' }, (s.newest || []).slice(0, DEAD_SHOWN).map((e) => el('li', {},
-      el('code', { class: 'id' }, field(e, 'orderId') || field(e, 'dlq.entryId') || e.id), ' ',
-      el('span', { class: 'reason' }, field(e, 'dlq.reason')))))));
-  fill(panel, el('h2', {}, t('deadLetters')), el('p', { class: 'hint' }, t('deadHint')),
-    items.length ? el('div', { class: 'dlqs' }, items) : el('p', { class: 'good' }, t('noDead')));
+      el('code', { class: 'id nw' }, field(e, 'orderId') || field(e, 'dlq.entryId') || e.id), ' ',
+      el('span', { class: 'reason' }, prose(field(e, 'dlq.reason'))))))));
+  fill(panel, el('div', { class: 'head' }, el('h2', {}, t('deadLetters')), el('p', { class: 'hint' }, prose(t('deadHint')))),
+    items.length ? el('div', { class: 'dlqs' }, items) : el('p', { class: 'good' }, prose(t('noDead'))));
 }
 
 // ---- one order
@@ -292,7 +338,7 @@ function follow(id) {
 function drawTrace(tr) {
   const box = document.getElementById('trace');
   if (tr.error) {
-    fill(box, el('p', { class: 'problem' }, tr.error));
+    fill(box, el('p', { class: 'problem' }, prose(tr.error)));
     return;
   }
   const start = tr.entries?.length ? Date.parse(tr.entries[0].time) : 0;
@@ -303,7 +349,7 @@ function drawTrace(tr) {
       const text = d.status === 'acked' ? t('acked')
         : d.status === 'pending' ? t('pendingAt', d.consumer, d.deliveries, duration(d.idleMs ?? 0))
           : t('notDelivered');
-      return el('li', { class: `delivery ${d.status}` }, el('code', {}, d.group), ' ', text);
+      return el('li', { class: `delivery ${d.status}` }, el('code', {}, d.group), ' ', prose(text));
     });
     return el('li', { class: `step ${dead ? 'dead' : ''}`, 'data-stream': e.stream },
       el('div', { class: 'when' }, clock(new Date(e.time)), el('span', { class: 'since' }, since)),
@@ -311,15 +357,15 @@ function drawTrace(tr) {
         el('p', {}, el('code', { class: `badge ${dead ? 'dead' : e.stream === ORDERS ? 'orders' : 'payments'}` }, e.stream), ' ',
           el('code', { class: 'id' }, e.id), dead ? el('span', { class: 'dead-label' }, ` ${t('deadLetter')}`) : null),
         el('p', { class: 'fields' }, (e.fields || []).map(([k, v]) =>
-          el('span', { class: 'field' }, el('span', { class: 'k' }, k), '=', el('span', { class: 'v' }, v)))),
+          el('span', { class: 'field', title: `${k}=${v}` }, el('span', { class: 'k' }, k), '=', el('span', { class: 'v' }, v)))),
         groups.length ? el('ul', { class: 'deliveries' }, groups) : null));
   });
   const read = (tr.scanned || []).map((s) => t('scannedOne', s.stream, s.read, s.length)).join(', ');
   fill(box,
-    tr.entryId ? el('p', {}, t('following', tr.entryId, tr.orderId)) : null,
-    el('h3', {}, 'orderId ', el('code', {}, tr.orderId)),
-    items.length ? el('ol', { class: 'timeline' }, items) : el('p', { class: 'empty' }, t('notFound')),
-    el('p', { class: 'hint' }, t('scanned', read)));
+    tr.entryId ? el('p', {}, prose(t('following', tr.entryId, tr.orderId))) : null,
+    el('h3', { class: 'clip', title: tr.orderId }, 'orderId ', el('code', {}, tr.orderId)),
+    items.length ? el('ol', { class: 'timeline' }, items) : el('p', { class: 'empty' }, prose(t('notFound'))),
+    el('p', { class: 'hint' }, prose(t('scanned', read))));
 }
 
 // ---- the page
@@ -327,12 +373,15 @@ function drawTrace(tr) {
 function translate() {
   document.documentElement.lang = lang;
   document.title = t('title');
-  for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(e.dataset.t);
+  for (const e of document.querySelectorAll('[data-t]')) fill(e, prose(t(e.dataset.t)));
   document.getElementById('order-id').placeholder = t('orderPlaceholder');
   const other = lang === 'ko' ? 'en' : 'ko';
   const url = new URL(location.href);
   url.searchParams.set('lang', other);
-  document.getElementById('about').append(' ', el('a', { href: url.search }, t('otherLang')));
+  const link = document.getElementById('other-lang');
+  link.href = url.search;
+  link.lang = other;
+  link.textContent = t('otherLang');
 }
 
 function banner(text) {
@@ -353,8 +402,8 @@ function drawState(state) {
     translate();
     lastState = lastTrace = '';
   }
-  const where = t('where', state.redis, state.server || '…');
-  fill(document.getElementById('where'),el('code', {}, where), ' · ',
+  const where = t('where', state.redis, state.embedded ? t('embedded') : state.server || '…');
+  fill(document.getElementById('where'), el('code', {}, where), ' · ',
     el('span', { id: 'updated' }, t('updated', clock(new Date(state.time)))));
   if (state.error) {
     banner(lastGood ? t('redisDown', state.error, clock(new Date(lastGood.time))) : t('redisDownNever', state.error));
@@ -371,11 +420,11 @@ function drawState(state) {
   const byName = Object.fromEntries((state.streams || []).map((s) => [s.name, s]));
   drawFlow(byName);
   drawDead(state.streams || []);
-  document.getElementById('legend').textContent = t('legend') + (state.embedded ? ` · ${t('naEmbedded')}` : '');
+  fill(document.getElementById('legend'), prose(t('legend') + (state.embedded ? ` · ${t('naEmbedded')}` : '')));
   const problems = (state.streams || []).filter((s) => s.problem && !isDead(s.name) && s.name !== ORDERS && s.name !== PAYMENTS);
   const box = document.getElementById('problems');
   box.hidden = !problems.length;
-  fill(box, problems.map((s) => el('p', { class: 'problem' }, s.problem)));
+  fill(box, problems.map((s) => el('p', { class: 'problem' }, prose(problem(s)))));
   shown = drawing;
 }
 
@@ -418,12 +467,32 @@ async function refresh() {
   again = false;
 }
 
+// hangulMissing reports whether no font here has Hangul, so that it shows as
+// boxes: "한" then looks the same as a code point no font has.
+function hangulMissing() {
+  const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  if (!ctx) return false;
+  ctx.font = `20px ${getComputedStyle(document.body).fontFamily}`;
+  const draw = (s) => {
+    ctx.clearRect(0, 0, 40, 40);
+    ctx.fillText(s, 4, 28);
+    return ctx.getImageData(0, 0, 40, 40).data.join();
+  };
+  return draw('한') === draw('\u{10FFFD}');
+}
+
 translate();
+// Said in English: a page without Hangul cannot say it in Korean.
+document.getElementById('font-note').hidden = !hangulMissing();
 document.getElementById('search').addEventListener('submit', (ev) => {
   ev.preventDefault();
   follow(document.getElementById('order-id').value);
 });
 document.getElementById('clear').addEventListener('click', () => follow(''));
+shortScreen.addEventListener('change', () => {
+  lastState = '';
+  refresh();
+});
 if (followed) {
   document.getElementById('order-id').value = followed;
   document.getElementById('clear').hidden = false;
