@@ -10,7 +10,8 @@
 //	go run ./02-xread-block publish   terminal 2: add one entry
 //
 // Each explanation is written in English and in Korean; -lang ko or a Korean
-// LANG picks Korean.
+// LANG picks Korean. On a terminal the lesson waits for Enter before each
+// step (kit/pace); -auto runs it straight through.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/pace"
 	"github.com/streams-workshop/kit/rediscli"
 	"github.com/streams-workshop/kit/redisconn"
 )
@@ -41,19 +43,20 @@ func main() { cli.Main("02-xread-block", run) }
 // lesson tells the story. It does not check each command's result: the echo
 // hook prints every reply, errors included, as redis-cli would, and the story
 // goes on as it would in redis-cli. Real code checks err after each call.
-func lesson(ctx context.Context, client redis.UniversalClient, getenv func(string) string, stdout io.Writer) error {
-	rediscli.Step(stdout, "Start from an empty stream", "빈 stream에서 시작한다")
+// step prints each step's heading, after a pause on a terminal.
+func lesson(ctx context.Context, client redis.UniversalClient, step pace.Step, getenv func(string) string, stdout io.Writer) error {
+	step("Start from an empty stream", "빈 stream에서 시작한다")
 	client.Del(ctx, stream)
 	rediscli.Say(stdout,
 		"This lesson owns %s: it deletes the key so that each run starts the same way.",
 		"이 레슨은 %s를 혼자 쓴다. 실행할 때마다 같은 상태에서 시작하도록 키를 지운다.", stream)
 
-	rediscli.Step(stdout, "Three entries to read", "읽을 엔트리 세 개")
+	step("Three entries to read", "읽을 엔트리 세 개")
 	first := client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "hi", "user-b", "hello"}}).Val()
 	client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-a", "how are you?"}})
 	last := client.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []string{"user-b", "fine, thanks"}}).Val()
 
-	rediscli.Step(stdout, "XREAD from 0 reads every entry after ID 0", "0부터 XREAD: ID 0 다음의 엔트리를 모두 읽는다")
+	step("XREAD from 0 reads every entry after ID 0", "0부터 XREAD: ID 0 다음의 엔트리를 모두 읽는다")
 	client.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, "0"}, Block: noBlock})
 	rediscli.Say(stdout,
 		"XREAD returns the entries after the ID you give, not including it. Every ID is greater than 0.",
@@ -62,13 +65,13 @@ func lesson(ctx context.Context, client redis.UniversalClient, getenv func(strin
 		"The reply is grouped by stream, because one XREAD can read several: STREAMS s1 s2 id1 id2.",
 		"XREAD 한 번으로 stream 여러 개를 읽을 수 있어서 응답은 stream별로 묶인다: STREAMS s1 s2 id1 id2.")
 
-	rediscli.Step(stdout, "XREAD COUNT 1 from an ID: the ID is an offset", "ID부터 XREAD COUNT 1: ID가 곧 오프셋이다")
+	step("XREAD COUNT 1 from an ID: the ID is an offset", "ID부터 XREAD COUNT 1: ID가 곧 오프셋이다")
 	client.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, first}, Count: 1, Block: noBlock})
 	rediscli.Say(stdout,
 		"After the first entry, at most one: the second. A reader keeps the last ID it got and passes it next time.",
 		"첫 엔트리 다음에서 최대 하나, 곧 두 번째 엔트리다. 읽는 쪽은 마지막으로 받은 ID를 기억했다가 다음 읽기에 넘긴다.")
 
-	rediscli.Step(stdout, "XREAD BLOCK 1000 waits up to 1000 ms for an entry after the last one",
+	step("XREAD BLOCK 1000 waits up to 1000 ms for an entry after the last one",
 		"XREAD BLOCK 1000은 마지막 엔트리 다음 것을 최대 1000 ms 기다린다")
 	err := client.XRead(ctx, &redis.XReadArgs{Streams: []string{stream, last}, Block: time.Second}).Err()
 	if errors.Is(err, redis.Nil) {
@@ -86,7 +89,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, getenv func(strin
 		"Block: -1 sends no BLOCK at all, as in the two reads before this one.",
 		"Block: -1이면 BLOCK을 아예 보내지 않는다. 앞의 두 XREAD가 그렇다.")
 
-	rediscli.Step(stdout, "A deadline ends a blocking read; a cancel does not",
+	step("A deadline ends a blocking read; a cancel does not",
 		"deadline은 블로킹 읽기를 끝내지만 cancel은 끝내지 못한다")
 	deadline, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	client.XRead(deadline, &redis.XReadArgs{Streams: []string{stream, last}, Block: 0})
@@ -101,7 +104,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, getenv func(strin
 		"it does not end a blocking read, which returns only when its BLOCK is over. Keep BLOCK short in a loop.",
 		"블로킹 읽기를 끝내지 못한다. 읽기는 BLOCK이 끝나야 돌아온다. 그래서 루프에서는 BLOCK을 짧게 둔다.")
 
-	rediscli.Step(stdout, "XREAD BLOCK 0 STREAMS %s $: an event listener",
+	step("XREAD BLOCK 0 STREAMS %s $: an event listener",
 		"XREAD BLOCK 0 STREAMS %s $: 이벤트 listener", stream)
 	rediscli.Say(stdout,
 		"BLOCK 0 waits with no time limit. $ means: after the newest entry at the moment Redis runs this XREAD.",
@@ -124,7 +127,7 @@ func lesson(ctx context.Context, client redis.UniversalClient, getenv func(strin
 		"what came after the last ID it received, not for $ again: $ would skip entries added between two reads.",
 		"마지막으로 받은 ID 다음을 요청했다. $를 다시 보내면 두 읽기 사이에 추가된 엔트리를 놓친다.")
 
-	rediscli.Step(stdout, "Reading removed nothing", "읽어도 아무것도 지워지지 않았다")
+	step("Reading removed nothing", "읽어도 아무것도 지워지지 않았다")
 	err = client.XLen(ctx, stream).Err()
 	rediscli.Say(stdout,
 		"Every reader with XREAD sees every entry. To share the entries among workers, each to one of them, use a consumer group: lesson 03.",
@@ -194,7 +197,8 @@ func listenFor(ctx context.Context, client redis.UniversalClient, n int, stdout 
 
 // run reads the command line and runs the lesson, listen or publish.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.FlagsInTwoLanguages("02-xread-block", "go run ./02-xread-block [-lang ko] [listen [-n N] | publish [FIELD VALUE]...]", help, helpKO, stderr)
+	flags := cli.FlagsInTwoLanguages("02-xread-block", "go run ./02-xread-block [-auto] [-lang ko] [listen [-n N] | publish [FIELD VALUE]...]", help, helpKO, stderr)
+	auto := pace.Flag(flags)
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -205,7 +209,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer client.Close()
-		return lesson(ctx, client, getenv, stdout)
+		return lesson(ctx, client, pace.Steps(ctx, stdout, *auto), getenv, stdout)
 	case "listen":
 		return listen(ctx, flags.Args()[1:], getenv, stdout, stderr)
 	case "publish":
@@ -247,7 +251,8 @@ const (
 	help = "Lesson 02: XREAD from an ID, with COUNT, with BLOCK and a timeout, and XREAD BLOCK 0 ... $\n" +
 		"as an event listener, on the stream " + stream + ".\n" +
 		"Without a command it runs the lesson: it deletes " + stream + " first, so every run tells the\n" +
-		"same story, then plays a listener and a publisher at once.\n\n" +
+		"same story, then plays a listener and a publisher at once.\n" +
+		pace.HelpEN + "\n\n" +
 		"Commands, for two terminals (they delete nothing):\n" +
 		"  listen    print each new entry as it arrives, until Ctrl-C (listen -h for its flags)\n" +
 		"  publish   add one entry: publish user-a hi user-b hello (the default)\n\n" +
@@ -256,7 +261,8 @@ const (
 	helpKO = "레슨 02: stream " + stream + "에서 ID부터 읽는 XREAD, COUNT, BLOCK과 시간 제한,\n" +
 		"그리고 이벤트 listener로 쓰는 XREAD BLOCK 0 ... $를 익힌다.\n" +
 		"명령 없이 실행하면 레슨을 보여 준다. 먼저 " + stream + "를 지우므로 몇 번을 실행해도\n" +
-		"같은 이야기를 들려주며, listener와 publisher를 한꺼번에 연기한다.\n\n" +
+		"같은 이야기를 들려주며, listener와 publisher를 한꺼번에 연기한다.\n" +
+		pace.HelpKO + "\n\n" +
 		"터미널 두 개에서 쓰는 명령(아무것도 지우지 않는다):\n" +
 		"  listen    새 엔트리가 들어올 때마다 출력한다. Ctrl-C로 멈춘다(플래그는 listen -h)\n" +
 		"  publish   엔트리를 하나 추가한다: publish user-a hi user-b hello(기본값)\n\n" +

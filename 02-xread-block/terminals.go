@@ -26,7 +26,7 @@ const pollBlock = 2 * time.Second
 // listen prints each new entry of the stream as it arrives.
 func listen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := cli.FlagsInTwoLanguages("listen", "go run ./02-xread-block listen [-n N] [-lang ko]", listenHelp, listenHelpKO, stderr)
-	n := flags.Int("n", 0, "stop after `N` entries (0: run until Ctrl-C)")
+	n := flags.Int("n", 0, lang.Both("stop after `N` entries (0: run until Ctrl-C)", "엔트리 `N`개를 보여 준 뒤 멈춘다(0: Ctrl-C까지)"))
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
