@@ -8,7 +8,7 @@
 # The stage builds as a stage copied out of the course does (DESIGN: "a
 # stage copied out with kit/ beside it builds with GOWORK=off"): its go.mod
 # replaces the kit with ../kit, so the build needs that folder and the
-# stage's, not go.work and every module it lists. deploy/deploy_test.go runs
+# stage's, not go.work and every module it lists. deploy/dockerfile_test.go runs
 # these steps and checks the result.
 
 FROM golang:1.26 AS build

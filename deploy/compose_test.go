@@ -180,6 +180,7 @@ func checkCompose(root string, df *dockerfile, list []*service) (found problems)
 		found = append(found, checkComposeRedis(p, name)...)
 	}
 	found = append(found, checkPrometheus(root, p, apps)...)
+	found = append(found, checkGrafana(root, p, list)...)
 	return found
 }
 

@@ -44,6 +44,9 @@ var deployFiles = []string{
 	"deploy/k8s/base/kustomization.yaml", "deploy/k8s/base/redis.yaml",
 	"deploy/k8s/base/order-service.yaml", "deploy/k8s/base/payment-service.yaml",
 	"deploy/k8s/base/notification-service.yaml",
+	"deploy/grafana/provisioning/datasources/prometheus.yml",
+	"deploy/grafana/provisioning/dashboards/streams-workshop.yml",
+	"deploy/grafana/dashboards/streams-workshop.json",
 }
 
 // A mutation breaks one file in one place: each check must then fail, with a
@@ -90,6 +93,14 @@ var mutations = []mutation{
 	{"deploy/prometheus.yml", `"order-service:8080"`, `"order-service:9090"`, "order-service listens on 8080"},
 	{"deploy/prometheus.yml", "metrics_path: /metrics", "metrics_path: /metric", "metrics_path /metric"},
 	{"deploy/prometheus.yml", "  - job_name: notification", "  - jobname: notification", "unknown field"},
+	// deploy/grafana
+	{"deploy/grafana/dashboards/streams-workshop.json", "consumer_entries_processed_total", "consumer_entries_processed", "consumer_entries_processed is a metric no service exposes"},
+	{"deploy/grafana/dashboards/streams-workshop.json", `"uid": "prometheus"`, `"uid": "prom"`, "a datasource that is not provisioned"},
+	{"deploy/grafana/provisioning/datasources/prometheus.yml", "http://prometheus:9090", "http://prom:9090", "prom is not the compose service that runs Prometheus"},
+	{"deploy/grafana/provisioning/datasources/prometheus.yml", "http://prometheus:9090", "http://prometheus:9091", "Prometheus listens on 9090"},
+	{"deploy/grafana/provisioning/datasources/prometheus.yml", "isDefault: true", "default: true", "unknown field"},
+	{"deploy/grafana/provisioning/dashboards/streams-workshop.yml", "path: /var/lib/grafana/dashboards", "path: /var/lib/grafana/dash", "which compose.yaml does not mount"},
+	{"compose.yaml", "./deploy/grafana/dashboards:/var", "./deploy/grafana/dashboard:/var", "no dashboard is provisioned"},
 	// deploy/k8s/base
 	{"deploy/k8s/base/kustomization.yaml", "url=redis://redis:6379", "url=redis://:pw@redis:6379", "holds a password"},
 	{"deploy/k8s/base/kustomization.yaml", "url=redis://redis:6379", "url=redis://cache:6379", "names cache, which is no Service"},
