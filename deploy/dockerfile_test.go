@@ -413,11 +413,11 @@ func hostGoEnv() []string {
 // context or from the stage named by --from.
 func dockerCopy(in instruction, env map[string]string, ctx *buildContext, roots map[string]string, root, workdir string) error {
 	dest := expand(in.Words[len(in.Words)-1], env)
-	if !path.IsAbs(dest) {
-		dest = path.Join(workdir, dest) + map[bool]string{true: "/"}[strings.HasSuffix(dest, "/")]
-	}
 	srcs := sources(in, env)
 	toDir := strings.HasSuffix(dest, "/") || len(srcs) > 1
+	if !path.IsAbs(dest) {
+		dest = path.Join(workdir, dest)
+	}
 	for _, src := range srcs {
 		from, rel := ctx.Dir, src
 		if stageName := in.Flags["from"]; stageName != "" {

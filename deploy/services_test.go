@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"os"
@@ -216,11 +215,17 @@ func (s *service) start(bin, dir, redisURL string) error {
 	ready := filepath.Join(dir, "ready")
 	cmd := exec.Command(bin)
 	cmd.Env = []string{"LANG=C", "REDIS_URL=" + redisURL, "PORT=" + strconv.Itoa(port), "READY_FILE=" + ready}
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
+	logFile := filepath.Join(dir, "log")
+	out, err := os.Create(logFile)
+	if err != nil {
+		return err
+	}
+	defer out.Close() // the process has its own copy
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return err
 	}
+	logText := func() string { data, _ := os.ReadFile(logFile); return string(data) }
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	cleanups = append(cleanups, func() {
@@ -232,7 +237,7 @@ func (s *service) start(bin, dir, redisURL string) error {
 	for tick := time.NewTicker(20 * time.Millisecond); ; <-tick.C {
 		select {
 		case <-exited:
-			return fmt.Errorf("%s exited before it was ready:\n%s", s.Folder, log.String())
+			return fmt.Errorf("%s exited before it was ready:\n%s", s.Folder, logText())
 		default:
 		}
 		if _, err := os.Stat(ready); err == nil {
@@ -244,7 +249,7 @@ func (s *service) start(bin, dir, redisURL string) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not ready after 30s:\n%s", s.Folder, log.String())
+			return fmt.Errorf("%s not ready after 30s:\n%s", s.Folder, logText())
 		}
 	}
 }
