@@ -73,7 +73,7 @@ var (
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	english, korean := help()
 	flags := cli.FlagsInTwoLanguages("payment-service", "go run ./05-payment-service [-lang ko]", english, korean, stderr)
-	if err := cli.Parse(flags, args); err != nil {
+	if err := cli.ParseService(flags, args, stdout); err != nil {
 		return err
 	}
 	log, err := cli.Logger(stderr, "payment-service", getenv)
@@ -85,7 +85,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	p := &payer{out: cli.NewLines(stdout)}
+	p := &payer{out: cli.EventLines(stdout, "payment-service", getenv)}
 	if p.maxLen, err = cli.PositiveInt(getenv, "PAYMENT_STREAM_MAXLEN", defaultMaxLen); err != nil {
 		return err
 	}

@@ -94,12 +94,14 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 	}
 	lines := make([]string, len(ids)) // one write per batch: see docs/performance.md
 	for i, id := range ids {
+		orderID := events.Printable(orders[i].OrderID)
+		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON.
 		if id != 0 {
 			p.paid.Add(1)
-			lines[i] = fmt.Sprintf("[Order consumed] Created payment: %d   orderId: %s", id, events.Printable(orders[i].OrderID))
+			lines[i] = p.out.Event(fmt.Sprintf("[Order consumed] Created payment: %d   orderId: %s", id, orderID), "[Order consumed] Created payment", "paymentProcessId", fmt.Sprint(id), "orderId", orderID)
 		} else {
 			p.alreadyPaid.Add(1)
-			lines[i] = fmt.Sprintf("[Order consumed] Already paid   orderId: %s (not paid twice)", events.Printable(orders[i].OrderID))
+			lines[i] = p.out.Event(fmt.Sprintf("[Order consumed] Already paid   orderId: %s (not paid twice)", orderID), "[Order consumed] Already paid (not paid twice)", "orderId", orderID)
 		}
 	}
 	p.out.Print(strings.Join(lines, "\n"))

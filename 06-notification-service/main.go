@@ -48,7 +48,7 @@ var (
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	english, korean := help()
 	flags := cli.FlagsInTwoLanguages("notification-service", "go run ./06-notification-service [-lang ko]", english, korean, stderr)
-	if err := cli.Parse(flags, args); err != nil {
+	if err := cli.ParseService(flags, args, stdout); err != nil {
 		return err
 	}
 	log, err := cli.Logger(stderr, "notification-service", getenv)
@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	n := &notifier{rdb: rdb, out: cli.NewLines(stdout)}
+	n := &notifier{rdb: rdb, out: cli.EventLines(stdout, "notification-service", getenv)}
 	orders, err := consumer.New(rdb, settings.Config(events.OrderStream, events.NotificationGroup, n.mail, log))
 	if err != nil {
 		return err

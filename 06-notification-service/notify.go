@@ -64,9 +64,9 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.mails.Add(1)
 			// Fields from a stream are untrusted: each goes through Printable.
-			n.out.Print(mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)",
-				events.Printable(order.UserID), events.Printable(order.ProductID), events.Printable(id), note,
-				events.Printable(order.OrderID)))
+			userID, productID, orderID := events.Printable(order.UserID), events.Printable(order.ProductID), events.Printable(order.OrderID)
+			n.out.PrintEvent(mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)", userID, productID, events.Printable(id), note, orderID),
+				"[Order consumed] mail sent"+note, "userId", userID, "productId", productID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}
 	return result, n.send(ctx, todo)
@@ -85,9 +85,9 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 		id := "sms:" + payment.OrderID
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.texts.Add(1)
-			n.out.Print(smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)",
-				events.Printable(payment.UserID), events.Printable(payment.PaymentProcessID), events.Printable(id), note,
-				events.Printable(payment.OrderID)))
+			userID, paymentID, orderID := events.Printable(payment.UserID), events.Printable(payment.PaymentProcessID), events.Printable(payment.OrderID)
+			n.out.PrintEvent(smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)", userID, paymentID, events.Printable(id), note, orderID),
+				"[Payment consumed] SMS sent"+note, "userId", userID, "paymentProcessId", paymentID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}
 	return result, n.send(ctx, todo)

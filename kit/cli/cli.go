@@ -15,8 +15,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/fatih/color"
-
 	"github.com/mattn/go-isatty"
 	"github.com/streams-workshop/kit/lang"
 )
@@ -26,7 +24,8 @@ type RunFunc func(ctx context.Context, args []string, getenv func(string) string
 
 // Main runs run with the process's real arguments, environment and output.
 // Ctrl-C (SIGINT) or SIGTERM cancels ctx. An error is printed as one line on
-// stderr, without a stack trace, and the process exits 1; -h exits 0.
+// stderr, without a stack trace (JSON with LOG_FORMAT=json), and the process
+// exits 1; -h exits 0.
 func Main(name string, run RunFunc) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
@@ -37,7 +36,7 @@ func Main(name string, run RunFunc) {
 	case errors.Is(err, ErrUsage):
 		os.Exit(2)
 	default:
-		color.New(color.FgRed).Fprintf(os.Stderr, "%s: %v\n", name, err)
+		printFatal(os.Stderr, name, err, os.Getenv)
 		os.Exit(1)
 	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -80,10 +81,39 @@ func FormatDuration(d time.Duration) string {
 type Lines struct {
 	mu sync.Mutex
 	w  io.Writer
+
+	service string // with LOG_FORMAT=json, see EventLines; else ""
 }
 
 // NewLines returns a Lines that writes to w.
 func NewLines(w io.Writer) *Lines { return &Lines{w: w} }
+
+// EventLines returns the Lines a service prints its line per event with, on
+// stdout: the seed's line as it is, or with LOG_FORMAT=json a JSON object (see
+// Event), since a log collector reads stdout and stderr together.
+func EventLines(stdout io.Writer, service string, getenv func(string) string) *Lines {
+	l := NewLines(stdout)
+	if jsonLogs(getenv) {
+		l.service = service
+	}
+	return l
+}
+
+// Event is one event's line: text, the seed's line; or, from EventLines with
+// LOG_FORMAT=json, one JSON object with the line's words as msg and its
+// values as fields (name, value pairs, as slog takes them), in the shape of
+// the service's log.
+func (l *Lines) Event(text, msg string, fields ...any) string {
+	if l.service == "" {
+		return text
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info(msg, append([]any{"service", l.service}, fields...)...)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// PrintEvent writes Event's line.
+func (l *Lines) PrintEvent(text, msg string, fields ...any) { l.Print(l.Event(text, msg, fields...)) }
 
 // Printf writes one line; the newline is added.
 func (l *Lines) Printf(format string, args ...any) {

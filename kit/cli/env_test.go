@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 )
@@ -101,5 +103,24 @@ func TestGCPercent(t *testing.T) {
 	GCPercent(env("GOGC", "50"), 400)
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC=50 set: GCPercent changed the target to %d; the runtime's own reading of GOGC must stand", got)
+	}
+}
+
+func TestEventLines(t *testing.T) {
+	var text, js strings.Builder
+	EventLines(&text, "payment-service", vars(nil)).PrintEvent("[Order consumed] Created payment: 7   orderId: o1",
+		"[Order consumed] Created payment", "paymentProcessId", 7, "orderId", "o1")
+	if text.String() != "[Order consumed] Created payment: 7   orderId: o1\n" {
+		t.Errorf("text mode: %q, want the seed's line as it is", text.String())
+	}
+	EventLines(&js, "payment-service", vars(map[string]string{"LOG_FORMAT": "JSON"})).PrintEvent("ignored",
+		"[Order consumed] Created payment", "paymentProcessId", 7, "orderId", "o1\n")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(js.String()), &rec); err != nil || strings.Count(js.String(), "\n") != 1 {
+		t.Fatalf("JSON mode: %q is not one JSON object on one line (%v)", js.String(), err)
+	}
+	if rec["msg"] != "[Order consumed] Created payment" || rec["paymentProcessId"] != 7.0 || rec["orderId"] != "o1\n" ||
+		rec["service"] != "payment-service" || rec["level"] != "INFO" {
+		t.Errorf("JSON mode: %v", rec)
 	}
 }

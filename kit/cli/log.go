@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/fatih/color"
 )
 
 // LogHelp and LogHelpKO document the variables Logger reads, for a service's
@@ -19,7 +21,7 @@ const (
 )
 
 // Logger is a service's log: lines on stderr, in the format LOG_FORMAT names,
-// from LOG_LEVEL up, each with service=name so that the lines of several
+// from LOG_LEVEL up (both in any case: json or JSON), each with service=name so that the lines of several
 // services can be told apart once collected.
 //
 // Nothing logged through it may hold a password: log a redisconn.Target, never
@@ -40,7 +42,7 @@ func Logger(stderr io.Writer, name string, getenv func(string) string) (*slog.Lo
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var handler slog.Handler
-	switch v := getenv("LOG_FORMAT"); v {
+	switch v := getenv("LOG_FORMAT"); strings.ToLower(v) {
 	case "", "text":
 		handler = slog.NewTextHandler(stderr, opts)
 	case "json":
@@ -60,4 +62,20 @@ func durationAsText(_ []string, a slog.Attr) slog.Attr {
 		a.Value = slog.StringValue(a.Value.Duration().String())
 	}
 	return a
+}
+
+// jsonLogs reports whether LOG_FORMAT asks for JSON, in any case.
+func jsonLogs(getenv func(string) string) bool {
+	return strings.EqualFold(getenv("LOG_FORMAT"), "json")
+}
+
+// printFatal writes the error that ends a program, as one line on stderr:
+// "name: err" in red, or with LOG_FORMAT=json a JSON object at level ERROR,
+// like the service's other log lines, since a log collector reads stderr too.
+func printFatal(stderr io.Writer, name string, err error, getenv func(string) string) {
+	if jsonLogs(getenv) {
+		slog.New(slog.NewJSONHandler(stderr, nil)).Error(err.Error(), "service", name)
+		return
+	}
+	color.New(color.FgRed).Fprintf(stderr, "%s: %v\n", name, err)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,32 @@ func TestLoggerRefusesUnknownValues(t *testing.T) {
 		if _, err := Logger(&bytes.Buffer{}, "s", vars(m)); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err = %v, want one line", m, err)
 		}
+	}
+}
+
+func TestLoggerValuesInAnyCase(t *testing.T) {
+	var out bytes.Buffer
+	log, err := Logger(&out, "s", vars(map[string]string{"LOG_FORMAT": "JSON", "LOG_LEVEL": "WARN"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Warn("w")
+	if !json.Valid(out.Bytes()) {
+		t.Errorf("LOG_FORMAT=JSON: %q is not JSON", out.String())
+	}
+}
+
+func TestFatalErrorAsJSON(t *testing.T) {
+	var out bytes.Buffer
+	printFatal(&out, "payment-service", errors.New("cannot reach Redis at 127.0.0.1:1"), vars(map[string]string{"LOG_FORMAT": "Json"}))
+	var rec map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rec); err != nil || rec["level"] != "ERROR" || rec["service"] != "payment-service" ||
+		rec["msg"] != "cannot reach Redis at 127.0.0.1:1" {
+		t.Errorf("fatal error with LOG_FORMAT=json: %q (%v)", out.String(), err)
+	}
+	out.Reset()
+	printFatal(&out, "payment-service", errors.New("boom"), vars(nil))
+	if out.String() != "payment-service: boom\n" {
+		t.Errorf("fatal error in text: %q", out.String())
 	}
 }

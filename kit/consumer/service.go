@@ -120,6 +120,7 @@ const wedgedAfter = 3 * BatchTimeout
 func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, reg *prometheus.Registry, extraStats func() any, consumers ...*Consumer) error {
 	reg.MustRegister(Collector(consumers...))
 	var probes health.Probes
+	probes.LogChanges(log)
 	probes.Live(func(context.Context) error { return wedged(consumers) })
 	probes.Ready(func(ctx context.Context) error { return ready(ctx, rdb, log, consumers) })
 
@@ -131,9 +132,11 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 	})
 	srv := httpserve.New(net.JoinHostPort(s.Host, s.Port), metrics.InstrumentHTTP(reg, mux))
 
-	context.AfterFunc(ctx, func() {
+	// Said on SIGTERM, not when Serve returns because start-up failed.
+	stopLogging := context.AfterFunc(ctx, func() {
 		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", s.ShutdownDelay)
 	})
+	defer stopLogging()
 	ctx, stop := probes.Drain(ctx, s.ShutdownDelay)
 	defer stop()
 	var wg sync.WaitGroup
@@ -165,12 +168,12 @@ func wedged(consumers []*Consumer) error {
 }
 
 // ready is nil when Redis answers, every consumer runs and gets through, and
-// every group exists; else it says what is wrong in plain words. The log has
-// the detail: go-redis's errors name addresses and carry server messages.
+// every group exists; else it says what is wrong in plain words. The debug
+// log has the detail: go-redis's errors name addresses and carry server
+// messages. (Probes logs the start and end of an outage.)
 func ready(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger, consumers []*Consumer) error {
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		log.Warn("/readyz: PING failed", "err", err)
-		return errors.New(plainWords(err))
+	if err := redisconn.Answers(ctx, rdb, func(err error) { log.Debug("/readyz: PING failed", "err", err) }); err != nil {
+		return err
 	}
 	for _, c := range consumers {
 		if !c.Running() {
@@ -180,7 +183,7 @@ func ready(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger, con
 			return errors.New(problem)
 		}
 		if _, err := c.State(ctx); err != nil {
-			log.Warn("/readyz: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
+			log.Debug("/readyz: XINFO GROUPS failed", "stream", c.cfg.Stream, "err", err)
 			return errors.New(c.stateProblem(err))
 		}
 	}

@@ -13,9 +13,12 @@ package health
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -33,7 +36,17 @@ type Check func(ctx context.Context) error
 type Probes struct {
 	live, ready []Check
 	stopping    atomic.Bool
+
+	log           *slog.Logger // see LogChanges
+	mu            sync.Mutex
+	notReadySince time.Time // zero while ready
 }
+
+// LogChanges logs when /readyz turns 503 (a WARN with the reason) and when it
+// turns 200 again (with how long it was not): one line each per outage. Each
+// pod is probed every few seconds, and a line per failed probe would bury the
+// rest of the log.
+func (p *Probes) LogChanges(log *slog.Logger) { p.log = log }
 
 // Live adds a check to /livez. It must not depend on Redis.
 func (p *Probes) Live(check Check) { p.live = append(p.live, check) }
@@ -47,27 +60,51 @@ func (p *Probes) Stopping() { p.stopping.Store(true) }
 // Handle adds GET /livez, /readyz and /healthz to mux.
 func (p *Probes) Handle(mux *http.ServeMux) {
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, r *http.Request) { answer(w, r, p.live, false) })
-	ready := func(w http.ResponseWriter, r *http.Request) { answer(w, r, p.ready, p.stopping.Load()) }
+	ready := func(w http.ResponseWriter, r *http.Request) {
+		p.noteReadiness(answer(w, r, p.ready, p.stopping.Load()))
+	}
 	mux.HandleFunc("GET /readyz", ready)
 	mux.HandleFunc("GET /healthz", ready)
 }
 
 // answer is 200 {"status":"ok"} when every check passes, else 503
-// {"status":"unavailable","error":"..."} with the first failure.
-func answer(w http.ResponseWriter, r *http.Request, checks []Check, stopping bool) {
+// {"status":"unavailable","error":"..."} with the first failure, which it
+// returns.
+func answer(w http.ResponseWriter, r *http.Request, checks []Check, stopping bool) error {
 	if stopping {
-		unavailable(w, "the service is stopping")
-		return
+		unavailable(w, errStopping.Error())
+		return errStopping
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
 	for _, check := range checks {
 		if err := check(ctx); err != nil {
 			unavailable(w, err.Error())
-			return
+			return err
 		}
 	}
 	httpserve.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+var errStopping = errors.New("the service is stopping")
+
+// noteReadiness logs a change of /readyz's answer (see LogChanges). Stopping
+// is logged where it starts, not here.
+func (p *Probes) noteReadiness(err error) {
+	if p.log == nil || errors.Is(err, errStopping) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case err != nil && p.notReadySince.IsZero():
+		p.notReadySince = time.Now()
+		p.log.Warn("/readyz answers 503 until this is fixed", "reason", err.Error())
+	case err == nil && !p.notReadySince.IsZero():
+		p.log.Info("/readyz answers 200 again", "notReadyFor", time.Since(p.notReadySince).Round(time.Millisecond))
+		p.notReadySince = time.Time{}
+	}
 }
 
 func unavailable(w http.ResponseWriter, msg string) {

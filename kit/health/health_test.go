@@ -1,12 +1,15 @@
 package health
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -80,4 +83,34 @@ func TestDrainWaitsForTheDelay(t *testing.T) {
 	}
 	stop()
 	<-work.Done()
+}
+
+// An outage is logged twice, when /readyz turns 503 and when it turns back,
+// however many probes fail in between.
+func TestReadinessChangesLoggedOnce(t *testing.T) {
+	var p Probes
+	var log bytes.Buffer
+	p.LogChanges(slog.New(slog.NewTextHandler(&log, nil)))
+	var down atomic.Bool
+	p.Ready(func(context.Context) error {
+		if down.Load() {
+			return errors.New("cannot reach Redis")
+		}
+		return nil
+	})
+	mux := http.NewServeMux()
+	p.Handle(mux)
+	get(t, mux, "/readyz")
+	down.Store(true)
+	for range 5 {
+		get(t, mux, "/readyz")
+	}
+	down.Store(false)
+	get(t, mux, "/readyz")
+	get(t, mux, "/readyz")
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `level=WARN msg="/readyz answers 503 until this is fixed" reason="cannot reach Redis"`) ||
+		!strings.Contains(lines[1], `level=INFO msg="/readyz answers 200 again" notReadyFor=`) {
+		t.Errorf("want one line when the outage starts, one when it ends; got:\n%s", log.String())
+	}
 }

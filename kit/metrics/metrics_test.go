@@ -55,6 +55,14 @@ func TestInstrumentHTTPLabelsByRoute(t *testing.T) {
 			t.Errorf("requests %q = %d, want %d (all: %v)", k, counts[k], n, counts)
 		}
 	}
+	histogram := families["http_request_duration_seconds"].GetMetric()[0].GetHistogram()
+	if first := histogram.GetBucket()[0].GetUpperBound(); first != 0.0001 {
+		t.Errorf("the first HTTP bucket is %gs, want 100µs: a request takes less than 5ms", first)
+	}
+	info := families["build_info"].GetMetric()
+	if len(info) != 1 || len(info[0].GetLabel()) != 2 || info[0].GetGauge().GetValue() != 1 {
+		t.Errorf("build_info{goversion,version} 1: got %v", info)
+	}
 	for _, name := range []string{"go_goroutines", "process_start_time_seconds", "redis_pool_connections", "redis_pool_hits_total"} {
 		if families[name] == nil {
 			t.Errorf("no %s in /metrics", name)
