@@ -100,17 +100,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("BATCHES_IN_FLIGHT=%q: want at most %d", getenv("BATCHES_IN_FLIGHT"), maxInFlight)
 	}
 
-	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
+	// Redis is waited for once the probes are served (start, below): under an
+	// orchestrator the service may start before its Redis.
+	rdb, target, err := redisconn.Client(getenv)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
 	p.rdb, p.log = rdb, log
 	p.acks = !target.Cluster()
-	policy, err := redisconn.CheckEviction(ctx, rdb, getenv, log, "the records of paid orders: an order could be paid twice")
-	if err != nil {
-		return err
-	}
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
@@ -125,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	reg := metrics.NewRegistry(rdb)
-	metrics.RegisterMaxMemoryPolicy(reg, policy)
 	reg.MustRegister(p.collectors()...)
-	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, orders)
+	start := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice")
+	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, start, orders)
 }

@@ -60,16 +60,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	rdb, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis70)
+	// Redis is waited for once the probes are served (start, below): under an
+	// orchestrator the service may start before its Redis.
+	rdb, target, err := redisconn.Client(getenv)
 	if err != nil {
 		return err
 	}
 	defer rdb.Close()
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer)
-	policy, err := redisconn.CheckEviction(ctx, rdb, getenv, log, "the records of sent notifications: a mail or SMS could go out twice")
-	if err != nil {
-		return err
-	}
 
 	n := &notifier{rdb: rdb, out: cli.EventLines(stdout, "notification-service", getenv)}
 	orders, err := consumer.New(rdb, settings.Config(events.OrderStream, events.NotificationGroup, n.mail, log))
@@ -81,7 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	reg := metrics.NewRegistry(rdb)
-	metrics.RegisterMaxMemoryPolicy(reg, policy)
 	reg.MustRegister(n.collectors()...)
-	return consumer.Serve(ctx, rdb, settings, log, reg, n.stats, orders, payments)
+	start := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of sent notifications: a mail or SMS could go out twice")
+	return consumer.Serve(ctx, rdb, settings, log, reg, n.stats, start, orders, payments)
 }

@@ -13,10 +13,10 @@ import (
 // -h, in English and in Korean.
 const (
 	LogHelp = `  LOG_FORMAT      text (the default) or json: one JSON object per line, for a
-                  log collector
+                  log collector, on stdout and stderr alike (JSON works too)
   LOG_LEVEL       debug, info (the default), warn or error`
 	LogHelpKO = `  LOG_FORMAT      text(기본값) 또는 json. json이면 로그 수집기가 읽도록 한 줄에
-                  JSON 객체 하나를 쓴다
+                  JSON 객체 하나를 쓴다. stdout과 stderr 모두(JSON도 된다)
   LOG_LEVEL       debug, info(기본값), warn, error 중 하나`
 )
 

@@ -115,9 +115,16 @@ const wedgedAfter = 3 * BatchTimeout
 // consumers' series are added to it), and /stats; extraStats, if not nil,
 // adds the service's own counters to /stats.
 //
+// The server listens first; then start runs (it waits for Redis: see
+// redisconn.Wait), and the consumers start once it returns nil, when
+// s.ReadyFile is written. Until then /livez answers 200 and /readyz 503, as
+// an orchestrator expects of a service started before its Redis. An error
+// from start ends Serve with it.
+//
 // On SIGTERM (ctx done) /readyz turns 503 at once; the consumers and the
 // server stop s.ShutdownDelay later.
-func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, reg *prometheus.Registry, extraStats func() any, consumers ...*Consumer) error {
+func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog.Logger, reg *prometheus.Registry, extraStats func() any,
+	start func(context.Context) error, consumers ...*Consumer) error {
 	reg.MustRegister(Collector(consumers...))
 	var probes health.Probes
 	probes.LogChanges(log)
@@ -139,21 +146,57 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 	defer stopLogging()
 	ctx, stop := probes.Drain(ctx, s.ShutdownDelay)
 	defer stop()
+	ctx, failStart := context.WithCancelCause(ctx)
 	var wg sync.WaitGroup
 	err := httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
+		log.Info("serving /healthz, /livez, /readyz, /metrics and /stats", "addr", addr.String())
 		// Consume only once the port is ours: a second instance started on a
 		// busy port fails at once instead of running without its probes.
-		for _, c := range consumers {
-			wg.Go(func() { c.Run(ctx) })
-		}
-		log.Info("serving /healthz, /livez, /readyz, /metrics and /stats", "addr", addr.String())
-		if ready := httpserve.ReadyFile(s.ReadyFile, log); ready != nil {
-			ready(addr)
-		}
+		wg.Go(func() {
+			if startConsumers(ctx, start, failStart, &wg, consumers) {
+				if ready := httpserve.ReadyFile(s.ReadyFile, log); ready != nil {
+					ready(addr)
+				}
+			}
+		})
 	})
 	stop()
 	wg.Wait()
+	if cause := context.Cause(ctx); err == nil && !errors.Is(cause, context.Canceled) {
+		err = cause // start failed
+	}
 	return err
+}
+
+// WaitForRedis is a consumer service's start for Serve: wait for Redis 7.0
+// (redisconn.Wait), then check that its maxmemory-policy cannot evict what
+// the service keeps there, records (redisconn.CheckEviction), and show the
+// policy on reg.
+func WaitForRedis(rdb redis.UniversalClient, t redisconn.Target, getenv func(string) string, log *slog.Logger, reg prometheus.Registerer, records string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := redisconn.Wait(ctx, rdb, t, log, redisconn.Redis70); err != nil {
+			return err
+		}
+		policy, err := redisconn.CheckEviction(ctx, rdb, getenv, log, records)
+		metrics.RegisterMaxMemoryPolicy(reg, policy)
+		return err
+	}
+}
+
+// startConsumers runs start, then each consumer in a goroutine of wg, and
+// reports whether they run. When start fails for a reason other than ctx's
+// end, fail stops the service with its error.
+func startConsumers(ctx context.Context, start func(context.Context) error, fail context.CancelCauseFunc, wg *sync.WaitGroup, consumers []*Consumer) bool {
+	if err := start(ctx); err != nil {
+		if ctx.Err() == nil {
+			fail(err)
+		}
+		return false
+	}
+	for _, c := range consumers {
+		wg.Go(func() { c.Run(ctx) })
+	}
+	return true
 }
 
 // wedged says why the process is stuck, or nil: a consumer loop that runs

@@ -1,0 +1,86 @@
+package redisconn
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The waits between tries while Redis is not there yet: doubling from the
+// first to the last, then the last for as long as it takes.
+const (
+	firstWait = 250 * time.Millisecond
+	lastWait  = 5 * time.Second
+)
+
+// Wait is Connect for a service, which an orchestrator starts in any order
+// with its Redis: while Redis does not answer, it logs each try and the wait
+// before the next, backing off from 250ms to 5s, until Redis answers or ctx
+// ends. What waiting cannot fix ends it at once, as Connect's error: refused
+// credentials, a refused ACL, a TLS mismatch, a server older than needs say.
+func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog.Logger, needs ...Need) error {
+	wait := firstWait
+	for try := 1; ; try++ {
+		err := ping(ctx, client)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if cannotWaitOut(err) {
+			return &UnreachableError{Target: t, Err: err}
+		}
+		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", try, "nextTryIn", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, lastWait)
+	}
+	for _, need := range needs {
+		if err := CheckVersion(ctx, client, t, need); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ping sends PING, bounded as Connect bounds it.
+func ping(ctx context.Context, client redis.UniversalClient) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*dialTimeout)
+	defer cancel()
+	err := client.Ping(ctx).Err()
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		err = errors.New("no answer within " + (2 * dialTimeout).String())
+	}
+	return err
+}
+
+// cannotWaitOut reports whether Redis answered in a way that no wait will
+// change: it refused the credentials or the user's ACL, or the TLS setting
+// does not match the server's.
+func cannotWaitOut(err error) bool {
+	var unknownCA x509.UnknownAuthorityError
+	var badName x509.HostnameError
+	return IsAuthError(err) || strings.HasPrefix(err.Error(), "NOPERM") ||
+		errors.As(err, &unknownCA) || errors.As(err, &badName) ||
+		strings.Contains(err.Error(), "does not look like a TLS handshake")
+}
+
+// Client reads the environment and builds a client, without contacting the
+// server: a service then waits for it with Wait while it serves its probes.
+func Client(getenv func(string) string) (redis.UniversalClient, Target, error) {
+	t, err := FromEnv(getenv)
+	if err != nil {
+		return nil, t, err
+	}
+	client, err := NewClient(t)
+	return client, t, err
+}
