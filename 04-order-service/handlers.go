@@ -23,6 +23,7 @@ import (
 	"github.com/streams-workshop/kit/health"
 	"github.com/streams-workshop/kit/httpserve"
 	"github.com/streams-workshop/kit/metrics"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 const (
@@ -57,6 +58,7 @@ func newService(ctx context.Context, client redis.UniversalClient, cfg config, s
 	s := &service{redis: client, orders: batching, maxLen: cfg.maxLen, idempotencyTTL: cfg.idempotencyTTL,
 		out: cli.NewLines(stdout), log: log}
 	s.probes.Ready(s.redisAnswers)
+	s.probes.LogChanges(log)
 	s.registry = metrics.NewRegistry(client)
 	s.registry.MustRegister(s.collectors()...)
 	return s
@@ -268,15 +270,13 @@ func (p *jsonPrice) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// redisAnswers is the readiness check: Redis answers a PING. /livez has no
-// check: the process works when it answers at all.
+// redisAnswers is the readiness check: Redis answers a PING, and /readyz
+// says what is wrong in the consumers' words. /livez has no check: the
+// process works when it answers at all.
 func (s *service) redisAnswers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
-	if err := s.redis.Ping(ctx).Err(); err != nil {
-		return errors.New("Redis does not answer")
-	}
-	return nil
+	return redisconn.Answers(ctx, s.redis, func(err error) { s.log.Debug("/readyz: PING failed", "err", err) })
 }
 
 // collectors are the order counters for /metrics, by outcome; the label

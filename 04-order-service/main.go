@@ -68,7 +68,7 @@ func main() { cli.Main("order-service", run) }
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	english, korean := help()
 	flags := cli.FlagsInTwoLanguages("order-service", "go run ./04-order-service [-lang ko]", english, korean, stderr)
-	if err := cli.Parse(flags, args); err != nil {
+	if err := cli.ParseService(flags, args, stdout); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
@@ -91,46 +91,72 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 
-	// Unreachable Redis: Connect's one-line error, printed by cli.Main, exit 1.
-	client, target, err := redisconn.Connect(ctx, getenv, redisconn.Redis62)
+	client, target, err := redisconn.Client(getenv)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	policy, err := redisconn.CheckEviction(ctx, client, getenv, log, "its Idempotency-Key records: a retried order could be placed twice")
-	if err != nil {
-		return err
-	}
 
 	// The publisher outlives the HTTP server, which finishes its requests first.
 	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopPublishing()
 	svc := newService(publishing, client, cfg, stdout, log)
-	metrics.RegisterMaxMemoryPolicy(svc.registry, policy)
+	svc.out = cli.EventLines(stdout, "order-service", getenv) // JSON with LOG_FORMAT=json
 	srv := httpserve.New(net.JoinHostPort(cfg.host, cfg.port), routes(svc))
-
-	writeReady := httpserve.ReadyFile(readyFile, log) // nil without READY_FILE
-	ready := func(addr net.Addr) {
+	// Redis is waited for once the probes are served: under an orchestrator
+	// the service may start before its Redis. Meanwhile orders answer 503.
+	start := func(ctx context.Context) error {
+		if err := redisconn.Wait(ctx, client, target, log, redisconn.Redis62); err != nil {
+			return err
+		}
+		policy, err := redisconn.CheckEviction(ctx, client, getenv, log, "its Idempotency-Key records: a retried order could be placed twice")
+		metrics.RegisterMaxMemoryPolicy(svc.registry, policy)
+		return err
+	}
+	if err := serve(ctx, svc, srv, cfg.shutdownDelay, start, httpserve.ReadyFile(readyFile, log), func(addr net.Addr) {
 		log.Info("order-service listening", "addr", addr.String(), "redis", target.String(),
 			"stream", events.OrderStream, "maxlen", cfg.maxLen)
-		if writeReady != nil {
-			writeReady(addr)
-		}
-	}
-	// After SIGTERM, /readyz answers 503 at once, and the server stops
-	// SHUTDOWN_DELAY later, so that Kubernetes stops sending orders first.
-	context.AfterFunc(ctx, func() {
-		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", cfg.shutdownDelay)
-	})
-	serving, stopServing := svc.probes.Drain(ctx, cfg.shutdownDelay)
-	defer stopServing()
-	// Serve returns once serving ends, and requests in flight are done.
-	if err := httpserve.Serve(serving, srv, log, ready); err != nil {
+	}); err != nil {
 		return err
 	}
 	log.Info("order-service stopped", "accepted", svc.accepted.Load(), "replayed", svc.replayed.Load(),
 		"rejected", svc.rejected.Load()+svc.keyReused.Load(), "failed", svc.failed.Load(), "unknown", svc.unknown.Load())
 	return nil
+}
+
+// serve runs srv until ctx is done and the requests in flight are answered.
+// listening is called once the server listens; then start runs beside it,
+// and writeReady (nil without READY_FILE) once it succeeds. An error from
+// start stops the server and is returned.
+func serve(ctx context.Context, svc *service, srv *http.Server, shutdownDelay time.Duration,
+	start func(context.Context) error, writeReady, listening func(net.Addr)) error {
+	// After SIGTERM, /readyz answers 503 at once, and the server stops
+	// SHUTDOWN_DELAY later, so that Kubernetes stops sending orders first.
+	// Said on SIGTERM, not when serve returns because start-up failed.
+	stopLogging := context.AfterFunc(ctx, func() {
+		svc.log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", shutdownDelay)
+	})
+	defer stopLogging()
+	serving, stopServing := svc.probes.Drain(ctx, shutdownDelay)
+	defer stopServing()
+	serving, failStart := context.WithCancelCause(serving)
+	// Serve returns once serving ends, and requests in flight are done.
+	err := httpserve.Serve(serving, srv, svc.log, func(addr net.Addr) {
+		listening(addr)
+		go func() {
+			if err := start(serving); err != nil {
+				if serving.Err() == nil {
+					failStart(err)
+				}
+			} else if writeReady != nil {
+				writeReady(addr)
+			}
+		}()
+	})
+	if cause := context.Cause(serving); err == nil && !errors.Is(cause, context.Canceled) {
+		err = cause // start failed
+	}
+	return err
 }
 
 // routes is the whole HTTP surface of the service, in one place. The method in

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -73,8 +74,9 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 			return p, nil
 		}
 		s.accepted.Add(1)
-		s.out.Printf("Order created. orderId=%s userId=%s productId=%s price=%s",
-			order.OrderID, order.UserID, order.ProductID, order.Price)
+		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON.
+		s.out.PrintEvent(fmt.Sprintf("Order created. orderId=%s userId=%s productId=%s price=%s", order.OrderID, order.UserID, order.ProductID, order.Price),
+			"Order created.", "orderId", order.OrderID, "userId", order.UserID, "productId", order.ProductID, "price", order.Price)
 		return p, nil
 	}
 	switch failureOf(err).status {
