@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -22,7 +23,8 @@ const (
 // with its Redis: while Redis does not answer, it logs each try and the wait
 // before the next, backing off from 250ms to 5s, until Redis answers or ctx
 // ends. What waiting cannot fix ends it at once, as Connect's error: refused
-// credentials, a refused ACL, a TLS mismatch, a server older than needs say.
+// credentials, a refused ACL, a TLS mismatch, a server older than needs say,
+// one node of a Redis Cluster named alone.
 func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog.Logger, needs ...Need) error {
 	wait := firstWait
 	for try := 1; ; try++ {
@@ -33,10 +35,12 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		unreachable := &UnreachableError{Target: t, Err: err}
 		if cannotWaitOut(err) {
-			return &UnreachableError{Target: t, Err: err}
+			return unreachable
 		}
-		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", try, "nextTryIn", wait, "err", err)
+		// err: the one line that names the remedies, as a lesson prints it.
+		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", try, "nextTryIn", wait, "err", unreachable.Error())
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -49,7 +53,23 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 			return err
 		}
 	}
-	return nil
+	return refuseOneClusterNode(ctx, client, t)
+}
+
+// refuseOneClusterNode fails when REDIS_URL names one address and the server
+// there is a node of a Redis Cluster (INFO cluster: cluster_enabled:1). A
+// client for one server would get MOVED for every key in another node's
+// slots, while PING, and so /readyz, still answered.
+func refuseOneClusterNode(ctx context.Context, client redis.UniversalClient, t Target) error {
+	if t.Cluster() {
+		return nil
+	}
+	info, err := client.Info(ctx, "cluster").Result()
+	if err != nil || !strings.Contains(info, "cluster_enabled:1") {
+		return nil // a server without cluster support, or one that hides it
+	}
+	return fmt.Errorf("Redis at %s is a node of a Redis Cluster, and REDIS_URL names it alone: list the cluster's nodes, comma-separated "+
+		"(host1:7000,host2:7000, or redis[s]://user:pass@host1:7000,host2:7000), so that the cluster client follows its slots", t)
 }
 
 // ping sends PING, bounded as Connect bounds it.
