@@ -52,7 +52,7 @@ func newServiceAt(t *testing.T, addr string) *testService {
 	}
 	t.Cleanup(func() { client.Close() })
 	ts := &testService{out: new(bytes.Buffer), logs: new(bytes.Buffer)}
-	ts.service = newService(t.Context(), client, config{maxLen: defaultMaxLen, idempotencyTTL: defaultIdempotencyTTL}, ts.out, slog.New(slog.NewTextHandler(ts.logs, nil)))
+	ts.service = newService(client, config{maxLen: defaultMaxLen, idempotencyTTL: defaultIdempotencyTTL}, ts.out, slog.New(slog.NewTextHandler(ts.logs, nil)))
 	ts.handler = httpserve.New("", routes(ts.service)).Handler
 	return ts
 }
@@ -78,11 +78,6 @@ func (ts *testService) entries(t *testing.T) []redis.XMessage {
 		t.Fatal(err)
 	}
 	return msgs
-}
-
-type created struct {
-	OrderID string `json:"orderId"`
-	EntryID string `json:"entryId"`
 }
 
 func TestPostOrderPublishesWhatItAnswers(t *testing.T) {
@@ -299,6 +294,7 @@ func TestConcurrentOrders(t *testing.T) {
 // lost network does: requests end within the timeouts. The service cannot
 // tell whether the order got through, so it says so: 504, outcome unknown.
 func TestHungRedisGives504(t *testing.T) {
+	testkit.Slow(t, "a fault scenario (Redis hangs)")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -333,6 +329,49 @@ func TestHungRedisGives504(t *testing.T) {
 	}
 	if !strings.Contains(ts.logs.String(), `level=ERROR msg="order outcome unknown"`) {
 		t.Errorf("stderr %q", ts.logs)
+	}
+}
+
+// Orders that queue behind a pipeline a hung Redis never answers are still
+// answered within about publishTimeout each: 504 if they were sent, 503 if
+// their deadline passed before their turn came.
+func TestHungRedisAnswersQueuedOrdersInTime(t *testing.T) {
+	testkit.Slow(t, "a fault scenario (Redis hangs)")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns sync.WaitGroup
+	t.Cleanup(func() { l.Close(); conns.Wait() })
+	conns.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Go(func() { io.Copy(io.Discard, c); c.Close() })
+		}
+	})
+	ts := newServiceAt(t, l.Addr().String())
+
+	const n = 10
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			time.Sleep(time.Duration(i) * 50 * time.Millisecond) // a queue behind the first
+			start := time.Now()
+			rec := ts.postOrder(`{"userId":"u1","productId":"p1","price":"1"}`)
+			if took := time.Since(start); took > publishTimeout+time.Second {
+				t.Errorf("order %d answered after %v", i, took)
+			}
+			if rec.Code != http.StatusGatewayTimeout && rec.Code != http.StatusServiceUnavailable {
+				t.Errorf("order %d: status %d, body %s", i, rec.Code, rec.Body)
+			}
+		})
+	}
+	wg.Wait()
+	if u, f := ts.unknown.Load(), ts.failed.Load(); u+f != n || u == 0 {
+		t.Errorf("unknown %d, failed %d; want %d in all, some unknown", u, f, n)
 	}
 }
 

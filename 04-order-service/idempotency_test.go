@@ -127,6 +127,7 @@ func TestBadIdempotencyKeyIsRefused(t *testing.T) {
 // Redis down: nothing can be sent, so the answer is a certain 503 with
 // Retry-After, with or without a key.
 func TestRedisDownGives503WithRetryAfter(t *testing.T) {
+	testkit.Slow(t, "a fault scenario (Redis down)")
 	srv := testkit.StartT(t)
 	ts := newServiceAt(t, srv.Addr())
 	srv.Stop()
@@ -155,6 +156,7 @@ func TestRedisDownGives503WithRetryAfter(t *testing.T) {
 // it ran, and says so with 504. When Redis wakes it runs the order; a retry
 // with the same key then gets that order's IDs, and the stream holds it once.
 func TestFrozenRedisGives504AndRetryIsSafe(t *testing.T) {
+	testkit.Slow(t, "a fault scenario (Redis frozen)")
 	direct := newTestService(t)
 	proxy := newFreezableProxy(t, direct.client.Options().Addr)
 	ts := newServiceAt(t, proxy.addr())

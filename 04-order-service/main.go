@@ -2,8 +2,8 @@
 // one to the stream order-events, where the payment and notification services
 // read it.
 //
-// It rebuilds the tutorial's OrderController: GET /order?userId=&productId=&price=
-// answers "ok" as the Spring service does. Beside it, POST /orders takes JSON
+// It rebuilds the tutorial's OrderController, in order.go: read that first.
+// GET /order?userId=&productId=&price= answers "ok" as the Spring service does. Beside it, POST /orders takes JSON
 // and answers with the new order's ID. What the original lacks, we add: every
 // order is checked before it is published, gets an orderId, and the stream is
 // trimmed (MAXLEN ~) so it cannot grow without bound. When Redis fails, the
@@ -30,6 +30,9 @@ import (
 )
 
 const (
+	// publishTimeout bounds one publish, queueing included: with Redis down
+	// or frozen, a client gets its answer within about this long.
+	publishTimeout = 2 * time.Second
 	// defaultPort is the Spring OrderService's port.
 	defaultPort = "8080"
 	// defaultMaxLen bounds order-events: a million orders took 75.6 MB of
@@ -66,14 +69,8 @@ var (
 func main() { cli.Main("order-service", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	english, korean := help()
-	flags := cli.FlagsInTwoLanguages("order-service", "go run ./04-order-service [-lang ko]", english, korean, stderr)
-	if err := cli.ParseService(flags, args, stdout); err != nil {
+	if err := parseFlags(args, stdout, stderr); err != nil {
 		return err
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return cli.ErrUsage
 	}
 	log, err := cli.Logger(stderr, "order-service", getenv)
 	if err != nil {
@@ -83,26 +80,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	readyFile := getenv("READY_FILE")
-	if readyFile != "" {
+	if cfg.readyFile != "" {
 		// A file left by an earlier run would tell a waiting test we are ready too soon.
-		if err := os.Remove(readyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(cfg.readyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("READY_FILE: %w", err)
 		}
 	}
 
+	// The seed's application.yml: spring.redis.host and port, here REDIS_URL.
 	client, target, err := redisconn.Client(getenv)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-
-	// The publisher outlives the HTTP server, which finishes its requests first.
-	publishing, stopPublishing := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopPublishing()
-	svc := newService(publishing, client, cfg, stdout, log)
+	svc := newService(client, cfg, stdout, log)
 	svc.out = cli.EventLines(stdout, "order-service", getenv) // JSON with LOG_FORMAT=json
-	srv := httpserve.New(net.JoinHostPort(cfg.host, cfg.port), routes(svc))
 	// Redis is waited for once the probes are served: under an orchestrator
 	// the service may start before its Redis. Meanwhile orders answer 503.
 	start := func(ctx context.Context) error {
@@ -113,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		metrics.RegisterMaxMemoryPolicy(svc.registry, policy)
 		return err
 	}
-	if err := serve(ctx, svc, srv, cfg.shutdownDelay, start, httpserve.ReadyFile(readyFile, log), func(addr net.Addr) {
+	if err := serve(ctx, svc, cfg, start, func(addr net.Addr) {
 		log.Info("order-service listening", "addr", addr.String(), "redis", target.String(),
 			"stream", events.OrderStream, "maxlen", cfg.maxLen)
 	}); err != nil {
@@ -124,20 +116,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// serve runs srv until ctx is done and the requests in flight are answered.
-// listening is called once the server listens; then start runs beside it,
-// and writeReady (nil without READY_FILE) once it succeeds. An error from
-// start stops the server and is returned.
-func serve(ctx context.Context, svc *service, srv *http.Server, shutdownDelay time.Duration,
-	start func(context.Context) error, writeReady, listening func(net.Addr)) error {
+// parseFlags reads the command line, which has only -h, -lang and -version.
+func parseFlags(args []string, stdout, stderr io.Writer) error {
+	english, korean := help()
+	flags := cli.FlagsInTwoLanguages("order-service", "go run ./04-order-service [-lang ko]", english, korean, stderr)
+	if err := cli.ParseService(flags, args, stdout); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return cli.ErrUsage
+	}
+	return nil
+}
+
+// serve runs the HTTP server until ctx is done and the requests in flight
+// are answered. listening is called once the server listens; then start runs
+// beside it, and READY_FILE is written once it succeeds. An error from start
+// stops the server and is returned.
+func serve(ctx context.Context, svc *service, cfg config, start func(context.Context) error, listening func(net.Addr)) error {
+	srv := httpserve.New(net.JoinHostPort(cfg.host, cfg.port), routes(svc))
+	writeReady := httpserve.ReadyFile(cfg.readyFile, svc.log) // nil without READY_FILE
 	// After SIGTERM, /readyz answers 503 at once, and the server stops
 	// SHUTDOWN_DELAY later, so that Kubernetes stops sending orders first.
-	// Said on SIGTERM, not when serve returns because start-up failed.
+	// Said on SIGTERM, not when serve returns because the port was taken.
 	stopLogging := context.AfterFunc(ctx, func() {
-		svc.log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", shutdownDelay)
+		svc.log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", cfg.shutdownDelay)
 	})
 	defer stopLogging()
-	serving, stopServing := svc.probes.Drain(ctx, shutdownDelay)
+	serving, stopServing := svc.probes.Drain(ctx, cfg.shutdownDelay)
 	defer stopServing()
 	serving, failStart := context.WithCancelCause(serving)
 	// Serve returns once serving ends, and requests in flight are done.
@@ -188,12 +195,13 @@ type config struct {
 	shutdownDelay  time.Duration
 	maxLen         int64
 	idempotencyTTL time.Duration
+	readyFile      string
 }
 
-// readConfig reads HOST, PORT, SHUTDOWN_DELAY, ORDER_STREAM_MAXLEN and
-// IDEMPOTENCY_KEY_TTL.
+// readConfig reads HOST, PORT, SHUTDOWN_DELAY, ORDER_STREAM_MAXLEN,
+// IDEMPOTENCY_KEY_TTL and READY_FILE.
 func readConfig(getenv func(string) string) (cfg config, err error) {
-	cfg.host = getenv("HOST")
+	cfg.host, cfg.readyFile = getenv("HOST"), getenv("READY_FILE")
 	if cfg.port, err = cli.Port(getenv, "PORT", defaultPort); err != nil {
 		return config{}, err
 	}

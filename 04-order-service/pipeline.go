@@ -3,152 +3,124 @@ package main
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/streams-workshop/kit/events"
 )
 
-// batchingPublisher is an optimisation of one XADD per order: concurrent
-// requests share round trips to Redis. Handlers hand their order to one
-// goroutine, which sends all the XADDs waiting at that moment in a single
-// pipeline: Redis then reads and answers them with one system call each way
-// instead of one per order. Under light load a batch is one order and nothing
-// waits; under heavy load batches grow by themselves, while the previous
-// pipeline is on the wire.
-type batchingPublisher struct {
-	redis    redis.UniversalClient
-	maxLen   int64
-	requests chan *publishRequest
+// sharedPipeline sends the XADDs of concurrent requests to Redis together, in
+// one pipeline: Redis then reads and answers them with one system call each
+// way instead of one per order. One request at a time has the turn: it sends
+// every XADD waiting at that moment, its own included, and answers them all.
+// Under light load a batch is one order and nothing waits; under heavy load
+// batches grow by themselves while the previous one is on the wire.
+type sharedPipeline struct {
+	redis   redis.UniversalClient
+	turn    chan struct{} // holds a token while a request sends a batch
+	mu      sync.Mutex    // guards waiting
+	waiting []*queuedXAdd
 }
 
-type publishRequest struct {
-	fields   []string
-	deadline time.Time // the handler's: past it, an order not yet sent is not sent
-	// claimed is set once, by the publisher when it sends the order, or by the
-	// handler when it gives up first. So a handler knows whether its order
-	// reached the wire, and the publisher never sends one already answered.
-	claimed atomic.Bool
-	result  chan publishResult // buffered: the publisher never waits on a handler
-}
-
-type publishResult struct {
-	entryID string
-	err     error
+// queuedXAdd is one request's XADD, from its queueing to its answer.
+type queuedXAdd struct {
+	args     *redis.XAddArgs
+	deadline time.Time     // the request's: past it, an XADD not yet sent is not sent
+	done     chan struct{} // closed once entryID and err are set
+	entryID  string
+	err      error
 }
 
 // maxBatch bounds one pipeline, so that one batch never holds Redis for long.
 const maxBatch = 256
 
 // errNotSent is the failure of an order that never left the service: it
-// waited its whole publishTimeout for an earlier pipeline to finish.
+// waited its whole publishTimeout for earlier pipelines to finish.
 var errNotSent = errors.New("not sent: the pipeline to Redis was busy until the deadline")
 
-func newBatchingPublisher(client redis.UniversalClient, maxLen int64) *batchingPublisher {
-	return &batchingPublisher{redis: client, maxLen: maxLen, requests: make(chan *publishRequest, maxBatch)}
+func newSharedPipeline(client redis.UniversalClient) *sharedPipeline {
+	return &sharedPipeline{redis: client, turn: make(chan struct{}, 1)}
 }
 
-// Publish adds one order to order-events and returns its entry ID. It waits
-// at most publishTimeout, queueing included. A failure is errNotSent, Redis's
-// error, or errNoEntryID.
-func (p *batchingPublisher) Publish(ctx context.Context, order events.Order) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
-	defer cancel()
-	deadline, _ := ctx.Deadline()
-	r := &publishRequest{fields: order.Fields(), deadline: deadline, result: make(chan publishResult, 1)}
+// XAdd adds one entry and returns its ID by ctx's deadline, or within
+// publishTimeout when ctx has none. A failure is errNotSent, Redis's error,
+// or the pipeline's.
+func (p *sharedPipeline) XAdd(ctx context.Context, args *redis.XAddArgs) (string, error) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(publishTimeout)
+	}
+	x := &queuedXAdd{args: args, deadline: deadline, done: make(chan struct{})}
+	p.mu.Lock()
+	p.waiting = append(p.waiting, x)
+	p.mu.Unlock()
 	select {
-	case p.requests <- r:
-	case <-ctx.Done():
-		return "", errNotSent
+	case <-x.done: // sent in the batch of a request that had the turn
+		return x.entryID, x.err
+	case p.turn <- struct{}{}:
 	}
-	select {
-	case res := <-r.result:
-		return res.entryID, res.err
-	case <-ctx.Done():
-		if r.claimed.CompareAndSwap(false, true) {
-			return "", errNotSent
+	defer func() { <-p.turn }()
+	for !x.answered() {
+		batch, batchDeadline := p.takeBatch()
+		if len(batch) == 0 {
+			continue // all past their deadline, and answered
 		}
-		// It is on the wire: the pipeline's deadline, no later than ours,
-		// bounds this wait, and its result says what happened.
-		res := <-r.result
-		return res.entryID, res.err
+		ctx, cancel := context.WithDeadline(context.Background(), batchDeadline)
+		pipe := p.redis.Pipeline()
+		cmds := make([]*redis.StringCmd, len(batch))
+		for i, q := range batch {
+			cmds[i] = pipe.XAdd(ctx, q.args)
+		}
+		_, pipeErr := pipe.Exec(ctx)
+		cancel()
+		for i, q := range batch {
+			q.answer(entryIDOf(cmds[i], pipeErr))
+		}
 	}
+	return x.entryID, x.err
 }
 
-// run sends batches until ctx is done. It is done after the HTTP server has
-// finished its requests, so no handler is left waiting.
-func (p *batchingPublisher) run(ctx context.Context) {
-	for {
-		var first *publishRequest
-		select {
-		case <-ctx.Done():
-			return
-		case first = <-p.requests:
-		}
-		batch := []*publishRequest{first}
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-p.requests:
-				batch = append(batch, r)
-			default:
-				break gather
-			}
-		}
-		p.send(batch)
-	}
-}
-
-// send XADDs a batch in one pipeline, each trimmed with MAXLEN ~ (whole nodes
-// only, which is much cheaper than an exact trim), and answers each request.
-func (p *batchingPublisher) send(batch []*publishRequest) {
-	live := batch[:0]
-	var deadline time.Time
-	for _, r := range batch {
-		if !r.claimed.CompareAndSwap(false, true) {
-			continue // its handler gave up while it queued, and answered "not written"
-		}
-		if !time.Now().Before(r.deadline) {
-			r.result <- publishResult{err: errNotSent}
+// takeBatch takes up to maxBatch waiting XADDs. It answers those past their
+// deadline with errNotSent, and returns the others with the earliest of their
+// deadlines: no request waits past its own.
+func (p *sharedPipeline) takeBatch() (batch []*queuedXAdd, deadline time.Time) {
+	p.mu.Lock()
+	n := min(len(p.waiting), maxBatch)
+	taken := p.waiting[:n:n]
+	p.waiting = p.waiting[n:]
+	p.mu.Unlock()
+	now := time.Now()
+	for _, q := range taken {
+		if !now.Before(q.deadline) {
+			q.answer("", errNotSent)
 			continue
 		}
-		live = append(live, r)
-		if deadline.IsZero() || r.deadline.Before(deadline) {
-			deadline = r.deadline
+		batch = append(batch, q)
+		if deadline.IsZero() || q.deadline.Before(deadline) {
+			deadline = q.deadline
 		}
 	}
-	batch = live
-	if len(batch) == 0 {
-		return
-	}
-	// No request waits past its own deadline.
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	cmds := make([]*redis.StringCmd, len(batch))
-	// A pipeline's own error must be checked: a failed connection handshake
-	// (a wrong password, say) is returned here and not set on each command,
-	// whose reply then looks like ("", nil).
-	_, pipeErr := p.redis.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-		for i, r := range batch {
-			cmds[i] = pipe.XAdd(ctx, &redis.XAddArgs{
-				Stream: events.OrderStream,
-				MaxLen: p.maxLen,
-				Approx: true,
-				Values: r.fields,
-			})
-		}
-		return nil
-	})
-	for i, r := range batch {
-		entryID, err := entryIDOf(cmds[i], pipeErr)
-		r.result <- publishResult{entryID, err}
+	return batch, deadline
+}
+
+func (q *queuedXAdd) answer(entryID string, err error) {
+	q.entryID, q.err = entryID, err
+	close(q.done)
+}
+
+func (q *queuedXAdd) answered() bool {
+	select {
+	case <-q.done:
+		return true
+	default:
+		return false
 	}
 }
 
 // entryIDOf is the outcome of one pipelined XADD. It is a success only when
-// Redis returned an entry ID.
+// Redis returned an entry ID: a failed connection handshake (a wrong
+// password, say) comes back from Exec alone, and each command then looks
+// like ("", nil).
 func entryIDOf(cmd *redis.StringCmd, pipeErr error) (string, error) {
 	entryID, err := cmd.Result()
 	switch {
@@ -157,7 +129,7 @@ func entryIDOf(cmd *redis.StringCmd, pipeErr error) (string, error) {
 	case entryID != "":
 		return entryID, nil
 	case pipeErr != nil:
-		return "", pipeErr // a failed handshake is not set on each command
+		return "", pipeErr
 	default:
 		return "", errors.New("Redis returned no entry ID")
 	}

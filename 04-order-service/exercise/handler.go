@@ -30,7 +30,7 @@ import (
 //     as respond (given) writes it; http.Error writes plain text.
 //
 // README.md, "Endpoints", "What is refused (and nothing is published)" and
-// "When Redis is down", teaches it; handlers.go's handleOrderJSON does the
+// "When Redis is down", teaches it; order.go's handleOrderJSON does the
 // same with more care.
 func OrderHandler(rdb *redis.Client) http.HandlerFunc {
 	return notStartedHandler

@@ -193,25 +193,7 @@ func Value(cmd redis.Cmder) any {
 		}
 		return out
 	case *redis.XPendingCmd:
-		p := c.Val()
-		if p == nil {
-			return []any{int64(0), nil, nil, nil}
-		}
-		// redis-cli shows (nil), not an empty array, when nothing is pending.
-		var consumers any
-		if len(p.Consumers) > 0 {
-			names := make([]string, 0, len(p.Consumers))
-			for name := range p.Consumers {
-				names = append(names, name)
-			}
-			sort.Strings(names)
-			rows := make([]any, 0, len(names))
-			for _, name := range names {
-				rows = append(rows, []any{name, strconv.FormatInt(p.Consumers[name], 10)})
-			}
-			consumers = rows
-		}
-		return []any{p.Count, nilIfEmpty(p.Lower), nilIfEmpty(p.Higher), consumers}
+		return pendingSummary(c.Val())
 	case *redis.XPendingExtCmd:
 		var out []any
 		for _, p := range c.Val() {
@@ -236,6 +218,29 @@ func Value(cmd redis.Cmder) any {
 }
 
 type status string
+
+// pendingSummary is the reply of XPENDING without a range: the count, the
+// lowest and highest IDs, and each consumer's count, by consumer name.
+func pendingSummary(p *redis.XPending) any {
+	if p == nil {
+		return []any{int64(0), nil, nil, nil}
+	}
+	// redis-cli shows (nil), not an empty array, when nothing is pending.
+	var consumers any
+	if len(p.Consumers) > 0 {
+		names := make([]string, 0, len(p.Consumers))
+		for name := range p.Consumers {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		rows := make([]any, 0, len(names))
+		for _, name := range names {
+			rows = append(rows, []any{name, strconv.FormatInt(p.Consumers[name], 10)})
+		}
+		consumers = rows
+	}
+	return []any{p.Count, nilIfEmpty(p.Lower), nilIfEmpty(p.Higher), consumers}
+}
 
 func nilIfEmpty(s string) any {
 	if s == "" {

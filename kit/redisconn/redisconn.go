@@ -81,29 +81,40 @@ func FromEnv(getenv func(string) string) (Target, error) {
 // input, because the input may hold a password.
 func Parse(raw string) (Target, error) {
 	raw = strings.TrimSpace(raw)
-	if raw == "" {
+	switch {
+	case raw == "":
 		return Target{Addrs: []string{DefaultAddr}}, nil
-	}
-	if strings.Contains(raw, ",") && strings.Contains(raw, "://") {
+	case strings.Contains(raw, ",") && strings.Contains(raw, "://"):
 		return parseClusterURL(raw)
-	}
-	if strings.Contains(raw, ",") {
-		var t Target
-		for _, addr := range strings.Split(raw, ",") {
-			addr = strings.TrimSpace(addr)
-			if !isHostPort(addr) {
-				return Target{}, errors.New("REDIS_URL: a cluster is a comma-separated list of host:port")
-			}
-			t.Addrs = append(t.Addrs, addr)
-		}
-		return t, nil
-	}
-	if !strings.Contains(raw, "://") {
+	case strings.Contains(raw, ","):
+		return parseHostList(raw)
+	case !strings.Contains(raw, "://"):
 		if !isHostPort(raw) {
 			return Target{}, errors.New("REDIS_URL: expected host:port or redis://[user:pass@]host:port[/db]")
 		}
 		return Target{Addrs: []string{raw}}, nil
 	}
+	return parseURL(raw)
+}
+
+// parseHostList reads host1:port1,host2:port2,...: a Redis Cluster without
+// credentials or TLS.
+func parseHostList(raw string) (Target, error) {
+	var t Target
+	for _, addr := range strings.Split(raw, ",") {
+		addr = strings.TrimSpace(addr)
+		if !isHostPort(addr) {
+			return Target{}, errors.New("REDIS_URL: a cluster is a comma-separated list of host:port")
+		}
+		t.Addrs = append(t.Addrs, addr)
+	}
+	return t, nil
+}
+
+// parseURL reads redis[s]://[user:pass@]host:port[/db][?options]. go-redis
+// checks the query options; the rest is read here, so that no error quotes
+// the password.
+func parseURL(raw string) (Target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// url.Error repeats the whole input, password included: drop it.
@@ -152,13 +163,10 @@ func Parse(raw string) (Target, error) {
 	return t, nil
 }
 
-// isHostPort reports whether s is host:port with a numeric port. The number
-// matters: net.SplitHostPort alone takes user:pass@host, typed without
-// redis://, for host "user" and port "pass@host", and String would show it.
 // parseClusterURL reads redis[s]://[user:pass@]host1:port1,host2:port2,...:
 // the URL form of a cluster, for credentials and TLS, which a bare list of
-// host:port cannot carry. The first node goes through Parse's URL path, which
-// checks the scheme and reads the credentials; the others must be host:port.
+// host:port cannot carry. The first node goes through parseURL, which checks
+// the scheme and reads the credentials; the others must be host:port.
 func parseClusterURL(raw string) (Target, error) {
 	const form = "REDIS_URL: a cluster URL is redis[s]://[user:pass@]host1:port1,host2:port2,..."
 	scheme, rest, _ := strings.Cut(raw, "://")
@@ -181,7 +189,7 @@ func parseClusterURL(raw string) (Target, error) {
 			return Target{}, errors.New(form)
 		}
 	}
-	t, err := Parse(scheme + "://" + userinfo + addrs[0] + path + query)
+	t, err := parseURL(scheme + "://" + userinfo + addrs[0] + path + query)
 	if err != nil {
 		return Target{}, err
 	}

@@ -6,10 +6,14 @@
 // that server, whatever it was outside, so a test never touches a Redis it did
 // not start.
 //
-// Scripts can use the conditions [real] and [embedded], the variables
-// $REDIS_URL, $REDIS_MODE, $REDIS_PIDFILE (real mode), $PORT1..$PORT3 (free loopback ports), and the
-// commands in Cmds. `server restart` with flags (see Options) gives a script
-// a server with a password, the services' ACL users, TLS, or a cluster.
+// Scripts can use the conditions [real], [embedded] and [full] (the slow
+// tests run: WORKSHOP_FULL_TESTS=1, see Full), the variables $REDIS_URL,
+// $REDIS_MODE, $REDIS_PIDFILE (real mode), $PORT1..$PORT3 (free loopback
+// ports), and the commands in Cmds. `server restart` with flags (see Options)
+// gives a script a server with a password, the services' ACL users, TLS, or a
+// cluster. A slow script begins with
+//
+//	[!full] skip 'a fault scenario: full suite only, WORKSHOP_FULL_TESTS=1'
 package testkit
 
 import (
@@ -93,6 +97,8 @@ func Run(t *testing.T, p testscript.Params) {
 		switch cond {
 		case "real", "embedded":
 			return cond == mode, nil
+		case "full":
+			return Full(), ciWantsFull()
 		}
 		if userCond != nil {
 			return userCond(cond)

@@ -1,4 +1,4 @@
-// Variant: stricter about the body, as handlers.go is: unknown fields and
+// Variant: stricter about the body, as request.go is: unknown fields and
 // anything after the object are refused; the XADD trims the stream
 // (MAXLEN ~) and has a deadline of its own.
 
