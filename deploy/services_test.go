@@ -96,6 +96,7 @@ func TestMain(m *testing.M) {
 // started once for all the tests.
 func services(t *testing.T) []*service {
 	t.Helper()
+	testkit.Slow(t, "the services built as the Dockerfile builds them, and run")
 	servicesOnce.Do(func() { servicesList, servicesErr = startServices() })
 	if servicesErr != nil {
 		t.Fatal(servicesErr)

@@ -14,6 +14,7 @@ import (
 // starts in the test's Redis mode. It checks the report's form and sense,
 // never the speed.
 func TestQuickBench(t *testing.T) {
+	testkit.Slow(t, "the benchmark at tiny sizes")
 	mode, err := testkit.Mode()
 	if err != nil {
 		t.Fatal(err)

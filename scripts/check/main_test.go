@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/streams-workshop/kit/testkit"
 )
 
 func root(t *testing.T) string {
@@ -115,9 +117,7 @@ func TestHelp(t *testing.T) {
 
 // The reference solutions of stage 01 pass, and the table says so.
 func TestSolutionOfOneStage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go test")
-	}
+	testkit.Slow(t, "runs go test for each solution")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"-solution", "-stage", "01", "-lang", "en"}, os.Getenv, &stdout, &stderr)
 	if err != nil {
@@ -135,9 +135,7 @@ func TestSolutionOfOneStage(t *testing.T) {
 
 // Each mistake of stage 01 fails with its hint.
 func TestMistakesOfOneStage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs go test")
-	}
+	testkit.Slow(t, "runs go test for each mistake")
 	var stdout, stderr bytes.Buffer
 	err := run(context.Background(), []string{"-mistakes", "-stage", "01"}, os.Getenv, &stdout, &stderr)
 	if err != nil {

@@ -14,5 +14,6 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
+	testkit.Slow(t, "a Redis Cluster of six servers")
 	testkit.Run(t, testscript.Params{})
 }

@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestScripts(t *testing.T) {
+	testkit.Slow(t, "the demo, built and run as a learner runs it")
 	// The demo runs go build, which needs the Go settings that testscript's
 	// clean environment leaves out, and the workspace to build from.
 	goEnv := map[string]string{}

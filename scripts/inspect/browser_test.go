@@ -42,6 +42,7 @@ const projectorWidth, projectorHeight = 1280, 720
 // logs their paths. With SCREENSHOT_OUT=path it also writes the whole page
 // there (docs/img/inspect-web.png is made so).
 func TestWebPageInBrowser(t *testing.T) {
+	testkit.Slow(t, "the system and the live page in Chromium")
 	chrome := findChromium(t)
 	srv, rdb, target := startRedis(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

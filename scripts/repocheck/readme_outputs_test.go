@@ -68,9 +68,7 @@ func readmeRunners(bin, redisURL string) map[string]readmeRunner {
 }
 
 func TestReadmeOutputs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: builds and runs the lessons, the services and a stage's tests (about 30 s)")
-	}
+	testkit.Slow(t, "builds and runs the lessons, the services and a stage's tests (about 30 s)")
 	srv := testkit.StartT(t)
 	bin := buildPrograms(t, "01-xadd-xrange", "02-xread-block", "03-consumer-groups",
 		"04-order-service", "05-payment-service", "06-notification-service")

@@ -19,6 +19,7 @@ var notClients = map[string]string{
 	"scripts/redis":   "it is a server: it only checks whether one already answers",
 	"scripts/cluster": "it starts its own servers and does not read REDIS_URL",
 	"scripts/check":   "it runs the exercises' tests, each with a Redis of its own",
+	"scripts/warmup":  "it downloads modules and compiles; it never connects to Redis",
 }
 
 // finite are the programs that end by themselves, with the arguments that
@@ -38,6 +39,7 @@ var finite = map[string][]string{
 // so, and never hangs. With the right one, those that end by themselves
 // succeed. Neither way does any print the password.
 func TestCredentials(t *testing.T) {
+	testkit.Slow(t, "every program against a Redis with a password")
 	mode, err := testkit.Mode()
 	if err != nil {
 		t.Fatal(err)

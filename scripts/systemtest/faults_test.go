@@ -131,6 +131,7 @@ func paymentsPerOrder(t *testing.T, rdb *redis.Client) map[string]int {
 // payment-service instances race to create it again. Every order is paid,
 // and none twice: the paid records are the fence, not the group.
 func TestGroupDestroyedUnderLoadPaysOnce(t *testing.T) {
+	testkit.Slow(t, "a fault scenario under load")
 	const orders, runs = 1500, 2
 	for _, instances := range []int{2, 3} {
 		for run := 1; run <= runs; run++ {
@@ -195,6 +196,7 @@ func TestGroupDestroyedUnderLoadPaysOnce(t *testing.T) {
 // where they were lost: at most 1% of notifications go out twice, none is
 // lost, no order is paid twice, and nothing is dead-lettered.
 func TestClientKillStormResendsNoBatch(t *testing.T) {
+	testkit.Slow(t, "a fault scenario under load")
 	if mode, _ := testkit.Mode(); mode != "real" {
 		t.Skip("CLIENT KILL needs a real redis-server (REDIS_TEST=real)")
 	}
@@ -299,6 +301,7 @@ func lastLines(s string, n int) string {
 // trimmed before the group read them are never paid; the service counts them
 // exactly, on /metrics, /stats and in its log, and the lag drains to 0.
 func TestTrimmedBeforeDeliveryIsCounted(t *testing.T) {
+	testkit.Slow(t, "a fault scenario under load")
 	if mode, _ := testkit.Mode(); mode != "real" {
 		t.Skip("entries-added (XINFO STREAM) needs a real redis-server (REDIS_TEST=real)")
 	}

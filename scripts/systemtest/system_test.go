@@ -4,6 +4,7 @@ package systemtest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,12 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
+	// The system tests are in the full suite only (WORKSHOP_FULL_TESTS=1):
+	// without it each test skips, and nothing is built.
+	flag.Parse()
+	if !testkit.Full() {
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "streams-workshop-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -37,6 +44,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestSystem(t *testing.T) {
+	testkit.Slow(t, "the system: three services as processes")
 	testkit.Run(t, testscript.Params{
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
