@@ -20,6 +20,7 @@ var notClients = map[string]string{
 	"scripts/cluster": "it starts its own servers and does not read REDIS_URL",
 	"scripts/check":   "it runs the exercises' tests, each with a Redis of its own",
 	"scripts/warmup":  "it downloads modules and compiles; it never connects to Redis",
+	"deploy/probe":    "the images' health check: it GETs a URL and never connects to Redis",
 }
 
 // finite are the programs that end by themselves, with the arguments that
