@@ -248,7 +248,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 	}
 	c.createGroup(ctx)
 	r := c.newReader()
-	f := c.newFlight()
+	defer r.stop()
+	f := c.newFlight(ctx)
+	defer f.stop()
 	claimAt := time.Now() // at once: a dead instance's entries need not wait
 	for ctx.Err() == nil {
 		c.beat()

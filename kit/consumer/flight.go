@@ -14,34 +14,54 @@ import (
 // Only batches of new entries (read with >) fly together: each holds entries
 // no other batch has. Redelivered entries, claims and shutdown first land
 // every batch in flight, so that nothing in hand is read again meanwhile.
+//
+// InFlight goroutines handle them for as long as Run runs: like the reader's,
+// they keep their stacks from one batch to the next.
 type flight struct {
 	c      *Consumer
-	slots  chan struct{} // one per batch in flight
+	work   chan batch // to the goroutines; nil with InFlight 1
 	wg     sync.WaitGroup
 	failed atomic.Bool // a batch failed: its entries are pending, for the "0" pass
 }
 
-func (c *Consumer) newFlight() *flight {
-	return &flight{c: c, slots: make(chan struct{}, c.cfg.InFlight)}
+// newFlight starts the goroutines that handle batches in flight; stop ends them.
+func (c *Consumer) newFlight(ctx context.Context) *flight {
+	f := &flight{c: c}
+	if c.cfg.InFlight > 1 {
+		f.work = make(chan batch)
+		for range c.cfg.InFlight {
+			go func() {
+				for b := range f.work {
+					if !c.handle(ctx, b) {
+						f.failed.Store(true)
+					}
+					f.wg.Done()
+				}
+			}()
+		}
+	}
+	return f
+}
+
+// stop ends the goroutines, once every batch has landed.
+func (f *flight) stop() {
+	if f.work != nil {
+		close(f.work)
+	}
 }
 
 // launch handles b: at once when it is the only batch allowed, or a batch of
-// redelivered entries; otherwise in the background, once a slot is free.
+// redelivered entries; otherwise in the background, once a goroutine is free.
 func (f *flight) launch(ctx context.Context, r *reader, b batch) {
-	if cap(f.slots) == 1 || b.redelivered || len(b.messages) == 0 {
+	if f.work == nil || b.redelivered || len(b.messages) == 0 {
 		f.land(r)
 		if !f.c.handle(ctx, b) {
 			r.restart()
 		}
 		return
 	}
-	f.slots <- struct{}{}
-	f.wg.Go(func() {
-		defer func() { <-f.slots }()
-		if !f.c.handle(ctx, b) {
-			f.failed.Store(true)
-		}
-	})
+	f.wg.Add(1)
+	f.work <- b
 }
 
 // land waits for the batches in flight. When one failed, the reader starts

@@ -27,12 +27,18 @@ type batch struct {
 // left by a crash or a failed batch, then new ones (>). While a batch of new
 // entries is processed, the next one is read: the round trips overlap, and
 // Redis is kept busy.
+//
+// One goroutine reads ahead for as long as Run runs. A goroutine per read
+// would start each time on a small stack and grow it, a sixth of a
+// payment-service's CPU at 1,000 orders/s (docs/performance.md).
 type reader struct {
 	c *Consumer
 	// cursor is "0" and then the last ID seen while paging through our own
 	// pending entries; ">" once they are done.
-	cursor string
-	ahead  <-chan readResult // the read of new entries in flight, or nil
+	cursor   string
+	requests chan context.Context // to the goroutine that reads ahead
+	results  chan readResult
+	ahead    bool // a read of new entries is in flight
 }
 
 type readResult struct {
@@ -40,7 +46,21 @@ type readResult struct {
 	err      error
 }
 
-func (c *Consumer) newReader() *reader { return &reader{c: c, cursor: "0"} }
+// newReader starts the goroutine that reads ahead; stop ends it.
+func (c *Consumer) newReader() *reader {
+	r := &reader{c: c, cursor: "0", requests: make(chan context.Context), results: make(chan readResult, 1)}
+	go func() {
+		for ctx := range r.requests {
+			messages, err := entries(c.xreadgroup(ctx, ">", c.cfg.Block))
+			c.fitCount(messages)
+			r.results <- readResult{messages: messages, err: err}
+		}
+	}()
+	return r
+}
+
+// stop ends the goroutine that reads ahead, once no read is in flight.
+func (r *reader) stop() { close(r.requests) }
 
 // next returns the next batch; it is empty when there was nothing to read.
 func (r *reader) next(ctx context.Context) (batch, error) {
@@ -56,24 +76,22 @@ func (r *reader) next(ctx context.Context) (batch, error) {
 		r.cursor = messages[len(messages)-1].ID
 		return batch{messages: messages, redelivered: true}, nil
 	}
-	if r.ahead == nil {
-		r.ahead = r.readAhead(ctx)
+	if !r.ahead {
+		r.readAhead(ctx)
 	}
-	res := <-r.ahead
-	r.ahead = nil
+	res := r.takeResult()
 	if res.err == nil && len(res.messages) > 0 && ctx.Err() == nil {
-		r.ahead = r.readAhead(ctx)
+		r.readAhead(ctx)
 	}
 	return batch{messages: res.messages}, res.err
 }
 
 // takeAhead waits for the read in flight, if any, and returns its batch.
 func (r *reader) takeAhead() (batch, error) {
-	if r.ahead == nil {
+	if !r.ahead {
 		return batch{}, nil
 	}
-	res := <-r.ahead
-	r.ahead = nil
+	res := r.takeResult()
 	if res.err != nil {
 		r.cursor = "0" // a read whose reply was lost may have delivered entries
 	}
@@ -83,22 +101,23 @@ func (r *reader) takeAhead() (batch, error) {
 // restart makes the reader start again from our own pending entries, where
 // the entries of a failed batch and of a read whose reply was lost are.
 func (r *reader) restart() {
-	if r.ahead != nil {
-		<-r.ahead // its entries are ours and pending: the "0" pass reads them
-		r.ahead = nil
+	if r.ahead {
+		r.takeResult() // its entries are ours and pending: the "0" pass reads them
 	}
 	r.cursor = "0"
 }
 
-// readAhead reads new entries in the background.
-func (r *reader) readAhead(ctx context.Context) <-chan readResult {
-	result := make(chan readResult, 1)
-	go func() {
-		messages, err := entries(r.c.xreadgroup(ctx, ">", r.c.cfg.Block))
-		r.c.fitCount(messages)
-		result <- readResult{messages: messages, err: err}
-	}()
-	return result
+// readAhead starts a read of new entries in the background.
+func (r *reader) readAhead(ctx context.Context) {
+	r.requests <- ctx
+	r.ahead = true
+}
+
+// takeResult waits for the read in flight.
+func (r *reader) takeResult() readResult {
+	res := <-r.results
+	r.ahead = false
+	return res
 }
 
 // readPending pages through this consumer's pending entries from cursor;
