@@ -37,11 +37,15 @@ var (
 	payScript = redis.NewScript(checkFirstLua + payLua)
 )
 
-// The counter and the paid-orders set share payment-events' hash tag, and so
-// its cluster slot, so that one script may touch all three.
+// The counter and the records share payment-events' hash tag, and so its
+// cluster slot, so that one script may touch them all.
 const (
 	paymentIDCounter = "{" + events.PaymentStream + "}:payment-process-id"
-	paidOrdersKey    = "{" + events.PaymentStream + "}:paid-orders"
+	// The records of paid orders: two sets of orderIds (pay.lua), and the
+	// time of the newest entry each holds a record of (records.go).
+	paidOrdersKey      = "{" + events.PaymentStream + "}:paid-orders"
+	olderPaidOrdersKey = paidOrdersKey + ":older"
+	paidNewestKey      = paidOrdersKey + ":newest-entry"
 )
 
 // payer pays orders.
@@ -112,14 +116,28 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 // payOnce runs pay.lua on a batch: each order's new paymentProcessId, or 0
 // for an order paid before.
 func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
-	keys := []string{events.PaymentStream, paymentIDCounter, paidOrdersKey}
+	keys := []string{events.PaymentStream, paymentIDCounter, paidOrdersKey, olderPaidOrdersKey, paidNewestKey}
 	if p.acks {
 		keys = append(keys, events.OrderStream)
 	}
-	args := make([]any, 0, 2+6*len(orders))
-	args = append(args, p.maxLen, events.PaymentGroup)
+	// The batch's newest entry time bounds the time of every entry the
+	// records are for (records.go).
+	var newest int64
 	for _, o := range orders {
-		args = append(args, o.entryID, events.IDTime(o.entryID).UnixMilli(), o.UserID, o.ProductID, o.Price, o.OrderID)
+		newest = max(newest, events.IDTime(o.entryID).UnixMilli())
+	}
+	// The orderIds, then the entry IDs, each in a row, so that the script
+	// hands a row to SMISMEMBER, SADD or XACK as it is.
+	args := make([]any, 0, 3+5*len(orders))
+	args = append(args, p.maxLen, events.PaymentGroup, newest)
+	for _, o := range orders {
+		args = append(args, o.OrderID)
+	}
+	for _, o := range orders {
+		args = append(args, o.entryID)
+	}
+	for _, o := range orders {
+		args = append(args, o.UserID, o.ProductID, o.Price)
 	}
 	reply, err := payScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
 	if err != nil {
