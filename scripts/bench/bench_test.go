@@ -54,3 +54,39 @@ func TestQuickBench(t *testing.T) {
 		t.Errorf("embedded figures must not be compared:\n%s", out)
 	}
 }
+
+// TestQuickBenchAgainst compares this tree with HEAD, built from a git
+// worktree that is removed afterwards: both trees' figures and their ratio.
+func TestQuickBenchAgainst(t *testing.T) {
+	testkit.Slow(t, "the benchmark of two trees at tiny sizes")
+	if err := exec.Command("git", "rev-parse", "--verify", "HEAD").Run(); err != nil {
+		t.Skip("not in a git repository with a commit: ", err)
+	}
+	mode, err := testkit.Mode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	worktrees := func() string {
+		out, _ := exec.Command("git", "worktree", "list", "--porcelain").Output()
+		return string(out)
+	}
+	noEnv := func(string) string { return "" }
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-quick", "-only", "e2e", "-against", "HEAD", "-server", mode}, noEnv, &stdout, &stderr); err != nil {
+		t.Fatalf("bench: %v\nstderr:\n%s", err, &stderr)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		`(?m)^bench: against="[0-9a-f]{7,}"$`,
+		`(?m)^bench: against_e2e_p99_ms=\d+\.\d\d$`,
+		`(?m)^bench: e2e_p99_ms_vs_against=\d+\.\d{3}$`,
+		`(?m)^end to end p99 at 100 orders/s \(ms\) `,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("report lacks %s:\n%s", want, out)
+		}
+	}
+	if w := worktrees(); regexp.MustCompile(`streams-bench-worktree-`).MatchString(w) {
+		t.Errorf("the worktree of HEAD is still there:\n%s", w)
+	}
+}

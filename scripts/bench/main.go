@@ -2,8 +2,10 @@
 // beside redis-benchmark in the same run, so that the figures are ratios on
 // one machine rather than absolute numbers from nowhere.
 //
-//	go run ./scripts/bench             all of it, about two minutes
+//	go run ./scripts/bench             all of it, about three minutes
 //	go run ./scripts/bench -quick      a smoke run of a few seconds
+//	go run ./scripts/bench -against 9047211 -only e2e
+//	                                   this tree and an older one, in turn
 //
 // It measures:
 //
@@ -13,6 +15,7 @@
 //	         service (-instances runs more than one instance on the backlog)
 //	produce  order-service over HTTP at -c keep-alive clients: orders/s
 //	e2e      order accepted (201) to its last notification, at -rate orders/s
+//	         for -e2e-for: p50, p99 and max of each run
 //	baseline redis-benchmark XADD at -c clients, and pipelined with -P 16
 //	memory   Redis used_memory after 1M and 2M orders, with the default trim bound
 //
@@ -20,6 +23,11 @@
 // workshop's keys there first), or on a redis-server it starts on a free
 // loopback port. Without redis-server it falls back to the embedded broker,
 // and labels the figures: they say nothing of Redis.
+//
+// With -against REV it also builds the services of that git revision (from a
+// git worktree in a temporary folder, removed once they are built) and runs
+// each chosen measure on both trees in every round, the two taking turns to
+// go first; it prints both medians and their ratio.
 package main
 
 import (
@@ -58,50 +66,28 @@ type settings struct {
 	memoryOrders  int
 	runs          int
 	skipMemory    bool
+	against       string // a git revision whose services are measured too
 	benchmarkPath string
 	wrkPath       string // empty: produce uses its own Go client
 }
 
+// tree is one build of the services, and what was measured of it.
+type tree struct {
+	label  string // "this tree", or the revision of -against
+	binDir string
+	res    *results
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("bench", "go run ./scripts/bench [flags]",
-		"Measures the services' throughput and latency, with redis-benchmark as the baseline\n"+
-			"in the same run. Prints a table, then `bench: name=value` lines.\n"+
-			"Uses the Redis at REDIS_URL when set (deleting the workshop's keys there),\n"+
-			"else starts redis-server on a free loopback port.", stderr)
-	var s settings
-	flags.IntVar(&s.drainN, "n", 200_000, "order events in the drain backlog")
-	flags.IntVar(&s.instances, "instances", 1, "payment-service instances draining the backlog together")
-	flags.IntVar(&s.clients, "c", 50, "concurrent keep-alive HTTP clients for produce (and redis-benchmark)")
-	flags.DurationVar(&s.produceFor, "produce-for", 5*time.Second, "how long each produce run lasts")
-	flags.IntVar(&s.rate, "rate", 1000, "orders per second for the end-to-end latency run")
-	flags.DurationVar(&s.e2eFor, "e2e-for", 20*time.Second, "how long the end-to-end latency run lasts")
-	flags.IntVar(&s.memoryOrders, "memory-orders", 1_000_000, "orders per memory step (measured after 1× and 2×)")
-	flags.IntVar(&s.runs, "runs", 3, "runs of drain, produce and the baselines; medians are reported")
-	flags.BoolVar(&s.skipMemory, "skip-memory", false, "skip the memory measurement")
-	quick := flags.Bool("quick", false, "a smoke run: tiny sizes, one run")
-	only := flags.String("only", "", "run only these measures, comma-separated: drain,produce,baseline,e2e,memory")
-	serverMode := flags.String("server", "", "without REDIS_URL, the server to start: real (redis-server) or embedded\n(default: real when redis-server is installed)")
-	if err := cli.Parse(flags, args); err != nil {
+	s, want, serverMode, err := parseFlags(args, stderr)
+	if err != nil {
 		return err
 	}
-	if *quick {
-		s = settings{drainN: 2000, instances: s.instances, clients: 4, produceFor: 500 * time.Millisecond, rate: 100,
-			e2eFor: time.Second, memoryOrders: 5000, runs: 1}
-	}
-	if s.drainN <= 0 || s.instances <= 0 || s.clients <= 0 || s.rate <= 0 || s.runs <= 0 || s.memoryOrders <= 0 {
-		return fmt.Errorf("-n, -instances, -c, -rate, -runs and -memory-orders must be positive")
-	}
-	s.benchmarkPath, _ = exec.LookPath("redis-benchmark")
-	s.wrkPath, _ = exec.LookPath("wrk")
-	want := func(measure string) bool {
-		return *only == "" || slices.Contains(strings.Split(*only, ","), measure)
-	}
-
 	progress := newProgress(stderr)
 	defer progress.done()
 
 	// The Redis under test.
-	target, stop, mode, err := redisUnderTest(ctx, getenv, *serverMode, progress)
+	target, stop, mode, err := redisUnderTest(ctx, getenv, serverMode, progress)
 	if err != nil {
 		return err
 	}
@@ -112,18 +98,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 
-	// The real services, built as `go run` would.
-	binDir, err := os.MkdirTemp("", "streams-bench-")
+	// The real services, built as `go run` would, and -against's.
+	trees, cleanup, err := buildTrees(ctx, s.against, mode, progress)
+	defer cleanup()
 	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(binDir)
-	progress.say("building the services")
-	root, err := workspaceRoot()
-	if err != nil {
-		return err
-	}
-	if err := services.Build(ctx, root, binDir); err != nil {
 		return err
 	}
 	// The services get REDIS_URL as the user gave it, credentials and all, or
@@ -133,29 +111,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		redisURL = target.Addrs[0]
 	}
 	env := []string{"REDIS_URL=" + redisURL}
-	b := &bench{ctx: ctx, rdb: rdb, target: target, binDir: binDir, env: env, s: s, progress: progress}
+	b := &bench{ctx: ctx, rdb: rdb, target: target, env: env, s: s, progress: progress}
 
-	results := &results{mode: mode}
 	for i := 1; i <= s.runs; i++ {
-		if want("drain") {
-			progress.say(fmt.Sprintf("run %d/%d: drain of %d events", i, s.runs, s.drainN))
-			d, err := b.drain()
-			if err != nil {
-				return fmt.Errorf("drain: %w", err)
+		// Alternate which tree goes first, so that neither always runs on a
+		// machine warmed, or slowed, by the other.
+		for j := range trees {
+			t := trees[(i-1+j)%len(trees)]
+			if err := b.measureTree(t, want, i); err != nil {
+				return err
 			}
-			results.drain = append(results.drain, d.rate)
-			if d.redisCPU > 0 {
-				results.drainRedisCPU = append(results.drainRedisCPU, d.redisCPU)
-			}
-			results.drainServiceCPU = append(results.drainServiceCPU, d.serviceCPU)
-		}
-		if want("produce") {
-			progress.say(fmt.Sprintf("run %d/%d: produce with %d clients", i, s.runs, s.clients))
-			rate, err := b.produce()
-			if err != nil {
-				return fmt.Errorf("produce: %w", err)
-			}
-			results.produce = append(results.produce, rate)
 		}
 		if want("baseline") && s.benchmarkPath != "" && !target.Cluster() && !target.TLS {
 			progress.say(fmt.Sprintf("run %d/%d: redis-benchmark XADD", i, s.runs))
@@ -163,25 +128,177 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			if err != nil {
 				return fmt.Errorf("redis-benchmark: %w", err)
 			}
-			results.xadd = append(results.xadd, xadd)
-			results.xaddP16 = append(results.xaddP16, xaddP16)
-		}
-	}
-
-	if want("e2e") {
-		progress.say(fmt.Sprintf("end to end at %d orders/s for %s", s.rate, s.e2eFor))
-		if results.e2e, err = b.endToEnd(); err != nil {
-			return fmt.Errorf("end to end: %w", err)
+			for _, t := range trees { // one baseline per round, for both trees
+				t.res.xadd = append(t.res.xadd, xadd)
+				t.res.xaddP16 = append(t.res.xaddP16, xaddP16)
+			}
 		}
 	}
 	if want("memory") && !s.skipMemory && mode != embeddedMode {
 		progress.say(fmt.Sprintf("memory after %d and %d orders", s.memoryOrders, 2*s.memoryOrders))
-		if results.mem1, results.mem2, err = b.memory(); err != nil {
+		res := trees[0].res
+		if res.mem1, res.mem2, err = b.memory(); err != nil {
 			return fmt.Errorf("memory: %w", err)
 		}
 	}
 	progress.done()
-	results.print(stdout, s)
+	trees[0].res.print(stdout, s)
+	if len(trees) > 1 {
+		printAgainst(stdout, s, trees[0], trees[1])
+	}
+	return nil
+}
+
+// parseFlags reads the flags; want says whether a measure is to run.
+func parseFlags(args []string, stderr io.Writer) (s settings, want func(string) bool, serverMode string, err error) {
+	flags := cli.Flags("bench", "go run ./scripts/bench [flags]",
+		"Measures the services' throughput and latency, with redis-benchmark as the baseline\n"+
+			"in the same run. Prints a table, then `bench: name=value` lines.\n"+
+			"Uses the Redis at REDIS_URL when set (deleting the workshop's keys there),\n"+
+			"else starts redis-server on a free loopback port.", stderr)
+	flags.IntVar(&s.drainN, "n", 200_000, "order events in the drain backlog")
+	flags.IntVar(&s.instances, "instances", 1, "payment-service instances draining the backlog together")
+	flags.IntVar(&s.clients, "c", 50, "concurrent keep-alive HTTP clients for produce (and redis-benchmark)")
+	flags.DurationVar(&s.produceFor, "produce-for", 5*time.Second, "how long each produce run lasts")
+	flags.IntVar(&s.rate, "rate", 1000, "orders per second for the end-to-end latency run")
+	flags.DurationVar(&s.e2eFor, "e2e-for", 20*time.Second, "how long each end-to-end latency run lasts")
+	flags.IntVar(&s.memoryOrders, "memory-orders", 1_000_000, "orders per memory step (measured after 1× and 2×)")
+	flags.IntVar(&s.runs, "runs", 3, "runs of drain, produce, e2e and the baselines; medians are reported")
+	flags.BoolVar(&s.skipMemory, "skip-memory", false, "skip the memory measurement")
+	flags.StringVar(&s.against, "against", "", "a git revision (9047211, HEAD~3, ...): build its services too, run each\n"+
+		"measure on both trees in alternating rounds, and print both medians and their ratio")
+	quick := flags.Bool("quick", false, "a smoke run: tiny sizes, one run")
+	only := flags.String("only", "", "run only these measures, comma-separated: drain,produce,baseline,e2e,memory")
+	flags.StringVar(&serverMode, "server", "", "without REDIS_URL, the server to start: real (redis-server) or embedded\n(default: real when redis-server is installed)")
+	if err := cli.Parse(flags, args); err != nil {
+		return s, nil, "", err
+	}
+	if *quick {
+		s = settings{drainN: 2000, instances: s.instances, clients: 4, produceFor: 500 * time.Millisecond, rate: 100,
+			e2eFor: time.Second, memoryOrders: 5000, runs: 1, against: s.against}
+	}
+	if s.drainN <= 0 || s.instances <= 0 || s.clients <= 0 || s.rate <= 0 || s.runs <= 0 || s.memoryOrders <= 0 {
+		return s, nil, "", fmt.Errorf("-n, -instances, -c, -rate, -runs and -memory-orders must be positive")
+	}
+	s.benchmarkPath, _ = exec.LookPath("redis-benchmark")
+	s.wrkPath, _ = exec.LookPath("wrk")
+	want = func(measure string) bool {
+		return *only == "" || slices.Contains(strings.Split(*only, ","), measure)
+	}
+	return s, want, serverMode, nil
+}
+
+// buildTrees builds this tree's services, and those of the revision against
+// when it is set, each into a temporary folder that cleanup removes.
+func buildTrees(ctx context.Context, against, mode string, progress *progress) (trees []*tree, cleanup func(), err error) {
+	var dirs []string
+	cleanup = func() {
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	}
+	root, err := workspaceRoot()
+	if err != nil {
+		return nil, cleanup, err
+	}
+	binDir, err := os.MkdirTemp("", "streams-bench-")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	dirs = append(dirs, binDir)
+	progress.say("building the services")
+	if err := services.Build(ctx, root, binDir); err != nil {
+		return nil, cleanup, err
+	}
+	trees = append(trees, &tree{label: "this tree", binDir: binDir, res: &results{mode: mode}})
+	if against == "" {
+		return trees, cleanup, nil
+	}
+	otherDir, err := os.MkdirTemp("", "streams-bench-against-")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	dirs = append(dirs, otherDir)
+	progress.say("building the services of " + against)
+	label, err := buildRevision(ctx, root, against, otherDir)
+	if err != nil {
+		return nil, cleanup, fmt.Errorf("-against %s: %w", against, err)
+	}
+	trees = append(trees, &tree{label: label, binDir: otherDir, res: &results{mode: mode}})
+	return trees, cleanup, nil
+}
+
+// buildRevision builds the services of a git revision of the workshop into
+// binDir: from a git worktree in a temporary folder, removed once they are
+// built. It returns the revision's short hash.
+func buildRevision(ctx context.Context, root, rev, binDir string) (string, error) {
+	git := func(args ...string) (string, error) {
+		cmd := services.Command(ctx, "git", append([]string{"-C", root}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	hash, err := git("rev-parse", "--short", "--verify", rev+"^{commit}")
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp("", "streams-bench-worktree-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	src := filepath.Join(tmp, hash)
+	if _, err := git("worktree", "add", "--detach", src, hash); err != nil {
+		return "", err
+	}
+	defer func() { // even after Ctrl-C
+		exec.Command("git", "-C", root, "worktree", "remove", "--force", src).Run()
+	}()
+	return hash, services.Build(ctx, src, binDir)
+}
+
+// measureTree runs run i of drain, produce and e2e, as wanted, on a tree's
+// services.
+func (b *bench) measureTree(t *tree, want func(string) bool, i int) error {
+	b.binDir = t.binDir
+	of := ""
+	if t.label != "this tree" {
+		of = " of " + t.label
+	}
+	res := t.res
+	if want("drain") {
+		b.progress.say(fmt.Sprintf("run %d/%d: drain of %d events%s", i, b.s.runs, b.s.drainN, of))
+		d, err := b.drain()
+		if err != nil {
+			return fmt.Errorf("drain%s: %w", of, err)
+		}
+		res.drain = append(res.drain, d.rate)
+		if d.redisCPU > 0 {
+			res.drainRedisCPU = append(res.drainRedisCPU, d.redisCPU)
+		}
+		res.drainServiceCPU = append(res.drainServiceCPU, d.serviceCPU)
+	}
+	if want("produce") {
+		b.progress.say(fmt.Sprintf("run %d/%d: produce with %d clients%s", i, b.s.runs, b.s.clients, of))
+		rate, err := b.produce()
+		if err != nil {
+			return fmt.Errorf("produce%s: %w", of, err)
+		}
+		res.produce = append(res.produce, rate)
+	}
+	if want("e2e") {
+		b.progress.say(fmt.Sprintf("run %d/%d: end to end at %d orders/s for %s%s", i, b.s.runs, b.s.rate, b.s.e2eFor, of))
+		l, err := b.endToEnd()
+		if err != nil {
+			return fmt.Errorf("end to end%s: %w", of, err)
+		}
+		res.e2eP50 = append(res.e2eP50, percentile.Of(l, 0.50))
+		res.e2eP99 = append(res.e2eP99, percentile.Of(l, 0.99))
+		res.e2eMax = append(res.e2eMax, percentile.Of(l, 1))
+		res.e2eOrders += len(l)
+	}
 	return nil
 }
 
@@ -248,8 +365,10 @@ type results struct {
 	mode           string
 	drain, produce []float64 // per second
 	xadd, xaddP16  []float64 // redis-benchmark, per second
-	e2e            latencies
-	mem1, mem2     int64 // bytes
+	// End to end, per run: p50, p99 and max in ms, and the orders timed.
+	e2eP50, e2eP99, e2eMax []float64
+	e2eOrders              int
+	mem1, mem2             int64 // bytes
 
 	// CPU time per order in the drain, in µs: redis-server's (when it says),
 	// and payment-service's (all instances).
@@ -297,9 +416,12 @@ func (r *results) print(w io.Writer, s settings) {
 	} else {
 		fmt.Fprintf(tw, "redis-benchmark\tnot run\t\t(not installed, not asked for, or a cluster or TLS target)\n")
 	}
-	if len(r.e2e) > 0 {
+	if len(r.e2eP99) > 0 {
 		fmt.Fprintf(tw, "end to end at %d orders/s\tp50 %.2f ms\tp99 %.2f ms\tmax %.2f ms (%d orders)\n",
-			s.rate, percentile.Of(r.e2e, 0.50), percentile.Of(r.e2e, 0.99), percentile.Of(r.e2e, 1), len(r.e2e))
+			s.rate, median(r.e2eP50), median(r.e2eP99), median(r.e2eMax), r.e2eOrders)
+		if len(r.e2eP99) > 1 {
+			fmt.Fprintf(tw, "  p99 of each run (ms)\t%s\t\t\n", listf(r.e2eP99))
+		}
 	}
 	if r.mem1 > 0 {
 		fmt.Fprintf(tw, "used_memory after %d / %d orders\t%.1f MB\t%.1f MB\t%+.1f%%\n", s.memoryOrders, 2*s.memoryOrders,
@@ -331,14 +453,42 @@ func (r *results) print(w io.Writer, s settings) {
 	if len(r.produce) > 0 {
 		line("produce_vs_xadd", "%s", ratioValue(comparable, r.produce, r.xadd))
 	}
-	if len(r.e2e) > 0 {
-		line("e2e_p50_ms", "%.2f", percentile.Of(r.e2e, 0.50))
-		line("e2e_p99_ms", "%.2f", percentile.Of(r.e2e, 0.99))
-		line("e2e_max_ms", "%.2f", percentile.Of(r.e2e, 1))
+	if len(r.e2eP99) > 0 {
+		line("e2e_p50_ms", "%.2f", median(r.e2eP50))
+		line("e2e_p99_ms", "%.2f", median(r.e2eP99))
+		line("e2e_max_ms", "%.2f", median(r.e2eMax))
 	}
 	if r.mem1 > 0 {
 		line("redis_used_memory_mb_1m", "%.1f", mb(r.mem1))
 		line("redis_used_memory_mb_2m", "%.1f", mb(r.mem2))
+	}
+}
+
+// printAgainst compares this tree with -against's: both medians, and their
+// ratio (this tree's over the other's: above 1 is more time, or more speed).
+func printAgainst(w io.Writer, s settings, this, other *tree) {
+	fmt.Fprintf(w, "\nThis tree against %s (its services, on the same Redis, in %d alternating rounds):\n\n", other.label, s.runs)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "measure\tthis tree\t%s\tratio\truns (this tree; %s)\n", other.label, other.label)
+	var lines []string
+	compare := func(name, label, format string, x, y []float64) {
+		if len(x) == 0 || len(y) == 0 {
+			return
+		}
+		ratio := median(x) / median(y)
+		fmt.Fprintf(tw, "%s\t"+format+"\t"+format+"\t%.2f×\t%s; %s\n", label, median(x), median(y), ratio, listFormat(format, x), listFormat(format, y))
+		lines = append(lines, fmt.Sprintf("against_%s="+format, name, median(y)), fmt.Sprintf("%s_vs_against=%.3f", name, ratio))
+	}
+	compare("drain_events_per_s", "drain (events/s)", "%.0f", this.res.drain, other.res.drain)
+	compare("drain_redis_cpu_us_per_order", "  redis-server CPU per order (µs)", "%.2f", this.res.drainRedisCPU, other.res.drainRedisCPU)
+	compare("drain_service_cpu_us_per_order", "  payment-service CPU per order (µs)", "%.2f", this.res.drainServiceCPU, other.res.drainServiceCPU)
+	compare("produce_orders_per_s", "produce (orders/s)", "%.0f", this.res.produce, other.res.produce)
+	compare("e2e_p50_ms", fmt.Sprintf("end to end p50 at %d orders/s (ms)", s.rate), "%.2f", this.res.e2eP50, other.res.e2eP50)
+	compare("e2e_p99_ms", fmt.Sprintf("end to end p99 at %d orders/s (ms)", s.rate), "%.2f", this.res.e2eP99, other.res.e2eP99)
+	tw.Flush()
+	fmt.Fprintf(w, "\nbench: against=%q\n", other.label)
+	for _, l := range lines {
+		fmt.Fprintf(w, "bench: %s\n", l)
 	}
 }
 
