@@ -11,28 +11,12 @@
 -- ARGV[1] MAXLEN of payment-events, ARGV[2] the group reading order-events,
 -- ARGV[3] the time (ms) of the batch's newest entry; then the n orderIds,
 -- the n entry IDs, and userId, productId, price of each order in turn.
+-- (n is at most consumer.MaxCount: unpack takes at most about 8,000 values.)
 -- Returns the paymentProcessId before the first it gives, then the position
 -- (1, 2, ...) of each order paid before; the others got the next numbers.
-local call, format, argv, n = redis.call, string.format, ARGV, (#ARGV - 3) / 5
-
--- Calls send with ARGV[first..last], 1,000 at a time (unpack takes at most
--- about 8,000 values); returns the replies, joined.
-local function inChunks(first, last, send)
-  if last - first < 1000 then return send(unpack(argv, first, last)) end
-  local joined = {}
-  for from = first, last, 1000 do
-    local reply = send(unpack(argv, from, math.min(from + 999, last)))
-    for _, r in ipairs(type(reply) == 'table' and reply or {}) do joined[#joined + 1] = r end
-  end
-  return joined
-end
-
-local inNewer = inChunks(4, 3 + n, function(...) return call('SMISMEMBER', KEYS[3], ...) end)
-local inOlder = inChunks(4, 3 + n, function(...) return call('SMISMEMBER', KEYS[4], ...) end)
--- Every order gets a record in the newer set, paid before or not, so that a
--- record lives as long as the newest entry of its order.
-inChunks(4, 3 + n, function(...) return call('SADD', KEYS[3], ...) end)
-call('ZADD', KEYS[5], 'GT', argv[3], 'newer')
+local call, argv, n = redis.call, ARGV, (#ARGV - 3) / 5
+local inNewer = call('SMISMEMBER', KEYS[3], unpack(argv, 4, 3 + n))
+local inOlder = call('SMISMEMBER', KEYS[4], unpack(argv, 4, 3 + n))
 local reply, fresh, seen = {0}, {}, {}
 for k = 1, n do
   if inNewer[k] == 1 or inOlder[k] == 1 or seen[argv[3 + k]] then
@@ -41,12 +25,19 @@ for k = 1, n do
     seen[argv[3 + k]], fresh[#fresh + 1] = true, k
   end
 end
+
+-- The writes, in an order where one that fails leaves the ones before it
+-- harmless, up to the records; the XADDs after them cannot fail
+-- (checkfirst.lua). Every order gets a record in the newer set, paid before
+-- or not, so that a record lives as long as the newest entry of its order.
+call('ZADD', KEYS[5], 'GT', argv[3], 'newer')
 reply[1] = call('INCRBY', KEYS[2], #fresh) - #fresh
+call('SADD', KEYS[3], unpack(argv, 4, 3 + n))
 for j, k in ipairs(fresh) do
   local i = 2 * n + 3 * k -- the order's userId is at i + 1
   call('XADD', KEYS[1], '*', 'userId', argv[i + 1], 'productId', argv[i + 2], 'price', argv[i + 3],
-    'paymentProcessId', format('%d', reply[1] + j), 'orderId', argv[3 + k])
+    'paymentProcessId', string.format('%d', reply[1] + j), 'orderId', argv[3 + k])
 end
 if #fresh > 0 then call('XTRIM', KEYS[1], 'MAXLEN', '~', argv[1]) end
-if KEYS[6] then inChunks(4 + n, 3 + 2 * n, function(...) return call('XACK', KEYS[6], argv[2], ...) end) end
+if KEYS[6] then call('XACK', KEYS[6], argv[2], unpack(argv, 4 + n, 3 + 2 * n)) end
 return reply

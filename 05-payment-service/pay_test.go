@@ -79,11 +79,11 @@ func TestPaidOnceWhateverTheGroupSays(t *testing.T) {
 	}
 }
 
-// TestPayScriptBigBatch: Lua's unpack takes at most about 8,000 values. A
-// bigger batch is acked in parts, and, delivered again, answers every
-// position as paid before.
+// TestPayScriptBigBatch: a batch as big as a consumer reads (MaxCount)
+// goes through Lua's unpack in one piece, is acked, and, delivered again,
+// answers every position as paid before.
 func TestPayScriptBigBatch(t *testing.T) {
-	const n = 8200
+	const n = consumer.MaxCount
 	ctx := context.Background()
 	rdb := testkit.StartT(t).Client()
 	addOrders(t, rdb, n)

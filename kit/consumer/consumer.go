@@ -65,6 +65,10 @@ const (
 	DefaultMaxEntryBytes = 64 << 10
 )
 
+// MaxCount is the largest Count: a handler may pass a whole batch to one
+// Redis command from Lua, whose unpack takes at most about 8,000 values.
+const MaxCount = 5000
+
 // MinClaimMinIdle is the least ClaimMinIdle a consumer accepts: below it,
 // a batch that is merely slow would be taken over again and again.
 const MinClaimMinIdle = time.Second
@@ -110,7 +114,8 @@ type Config struct {
 	Group    string
 	Consumer string
 
-	// Count is the batch size of each read (default DefaultCount, 300).
+	// Count is the batch size of each read (default DefaultCount, 300; at
+	// most MaxCount).
 	Count int64
 	// Block bounds each blocking read (default 1s, at most MaxBlock). A
 	// blocking read is not cancelled by its context, so this is also how long
@@ -204,6 +209,9 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 	orDefault(&cfg.DeadLetterMaxLen, DefaultDeadLetterMaxLen)
 	orDefault(&cfg.MaxEntryBytes, DefaultMaxEntryBytes)
 	orDefault(&cfg.InFlight, 1)
+	if cfg.Count > MaxCount {
+		return nil, fmt.Errorf("consumer: Count %d is above MaxCount (%d)", cfg.Count, MaxCount)
+	}
 	if cfg.Block > MaxBlock {
 		return nil, fmt.Errorf("consumer: Block %v is above MaxBlock (%v)", cfg.Block, MaxBlock)
 	}

@@ -42,7 +42,7 @@ type Settings struct {
 func EnvHelp(defaultPort string) (english, korean string) {
 	values := map[string]any{
 		"Port": defaultPort, "MinIdle": cli.FormatDuration(MinClaimMinIdle), "ClaimIdle": cli.FormatDuration(DefaultClaimMinIdle),
-		"MaxDeliveries": DefaultMaxDeliveries, "BatchSize": DefaultCount, "MaxEntryBytes": DefaultMaxEntryBytes,
+		"MaxDeliveries": DefaultMaxDeliveries, "BatchSize": DefaultCount, "MaxCount": MaxCount, "MaxEntryBytes": DefaultMaxEntryBytes,
 		"IdleDelete": cli.FormatDuration(DefaultIdleDelete), "Redis": redisconn.DefaultAddr,
 	}
 	values["Log"] = cli.LogHelp
@@ -83,7 +83,9 @@ func SettingsFromEnv(getenv func(string) string, defaultPort string) (s Settings
 	if s.MaxEntryBytes, err = cli.PositiveInt(getenv, "MAX_ENTRY_BYTES", DefaultMaxEntryBytes); err != nil {
 		return s, err
 	}
-	s.BatchSize, err = cli.PositiveInt(getenv, "BATCH_SIZE", DefaultCount)
+	if s.BatchSize, err = cli.PositiveInt(getenv, "BATCH_SIZE", DefaultCount); err == nil && s.BatchSize > MaxCount {
+		err = fmt.Errorf("BATCH_SIZE=%q: want a whole number from 1 to %d", getenv("BATCH_SIZE"), MaxCount)
+	}
 	return s, err
 }
 
