@@ -29,7 +29,7 @@ type batch struct {
 // Redis is kept busy.
 //
 // One goroutine reads ahead for as long as Run runs. A goroutine per read
-// would start each time on a small stack and grow it, a sixth of a
+// would start each time on a small stack and grow it: a fifth of a
 // payment-service's CPU at 1,000 orders/s (docs/performance.md).
 type reader struct {
 	c *Consumer
