@@ -295,22 +295,7 @@ func TestConcurrentOrders(t *testing.T) {
 // tell whether the order got through, so it says so: 504, outcome unknown.
 func TestHungRedisGives504(t *testing.T) {
 	testkit.Slow(t, "a fault scenario (Redis hangs)")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns sync.WaitGroup
-	t.Cleanup(func() { l.Close(); conns.Wait() })
-	conns.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns.Go(func() { io.Copy(io.Discard, c); c.Close() })
-		}
-	})
-	ts := newServiceAt(t, l.Addr().String())
+	ts := newServiceAt(t, hungRedis(t))
 
 	rec := ts.postOrder(`{"userId":"u1","productId":"p1","price":"1"}`)
 	if rec.Code != http.StatusGatewayTimeout || outcomeOf(t, rec) != "unknown" {
@@ -337,22 +322,7 @@ func TestHungRedisGives504(t *testing.T) {
 // their deadline passed before their turn came.
 func TestHungRedisAnswersQueuedOrdersInTime(t *testing.T) {
 	testkit.Slow(t, "a fault scenario (Redis hangs)")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns sync.WaitGroup
-	t.Cleanup(func() { l.Close(); conns.Wait() })
-	conns.Go(func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns.Go(func() { io.Copy(io.Discard, c); c.Close() })
-		}
-	})
-	ts := newServiceAt(t, l.Addr().String())
+	ts := newServiceAt(t, hungRedis(t))
 
 	const n = 10
 	var wg sync.WaitGroup
@@ -408,4 +378,26 @@ func TestConfig(t *testing.T) {
 			t.Errorf("%v: %+v %v, want %q %d %v", tc.env, cfg, err, tc.port, tc.maxLen, tc.ttl)
 		}
 	}
+}
+
+// hungRedis returns the address of a server that accepts connections and
+// reads every command, but never answers, as a hung Redis or a lost network.
+func hungRedis(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns sync.WaitGroup
+	t.Cleanup(func() { l.Close(); conns.Wait() })
+	conns.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns.Go(func() { io.Copy(io.Discard, c); c.Close() })
+		}
+	})
+	return l.Addr().String()
 }
