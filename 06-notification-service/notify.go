@@ -69,7 +69,9 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 				"[Order consumed] mail sent"+note, "userId", userID, "productId", productID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}
-	return result, n.send(ctx, todo)
+	var err error
+	result.BeforeAck, err = n.send(ctx, todo)
+	return result, err
 }
 
 // sms sends one text per payment.
@@ -90,18 +92,22 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 				"[Payment consumed] SMS sent"+note, "userId", userID, "paymentProcessId", paymentID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}
-	return result, n.send(ctx, todo)
+	var err error
+	result.BeforeAck, err = n.send(ctx, todo)
+	return result, err
 }
 
 // send sends each notification at least once, in two steps per batch:
 //
-//  1. Claim each key with SET NX "sending:<token>", the token this attempt's
-//     own, and read the key back. Our token: ours to send. "sent": a
-//     duplicate event, dropped. Another attempt's token: that attempt was cut
-//     off (it died, or Redis lost its reply) and may or may not have sent
-//     it: send again, and say on the line that a duplicate is possible.
-//     Skipping it could lose it for good.
-//  2. After sending, record "sent".
+//  1. Claim each key with SET NX GET "sending:<token>", the token this
+//     attempt's own: one command that sets the key if it is free and says
+//     what it held. Nothing, or our token: ours to send. "sent": a duplicate
+//     event, dropped. Another attempt's token: that attempt was cut off (it
+//     died, or Redis lost its reply) and may or may not have sent it: send
+//     again, and say on the line that a duplicate is possible. Skipping it
+//     could lose it for good.
+//  2. After sending, record "sent": Result.BeforeAck, in the round trip
+//     that acks the batch.
 //
 // Both steps are idempotent, so a fault of Redis (a lost reply, a timeout)
 // retries the step, not the batch: with the same token, a claim that went
@@ -109,36 +115,22 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 // notifications already sent are not sent again. A duplicate is rare and
 // visible, and carries the same notification ID, so a provider drops it; a
 // notification is never lost silently.
-func (n *notifier) send(ctx context.Context, todo []notification) error {
+func (n *notifier) send(ctx context.Context, todo []notification) (markSent func(redis.Pipeliner), err error) {
 	if len(todo) == 0 {
-		return nil
+		return nil, nil
 	}
-	ours := sending + rand.Text()
-	states := make([]*redis.StringCmd, len(todo))
-	err := consumer.Retry(ctx, func() error {
-		_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-			for i, t := range todo {
-				pipe.SetNX(ctx, "notification:"+t.id, ours, sentTTL)
-				states[i] = pipe.Get(ctx, "notification:"+t.id)
-			}
-			return nil
-		})
-		if errors.Is(err, redis.Nil) {
-			return nil // a key expired between the two: sent long ago, or never: send it
-		}
-		return err
-	})
+	states, err := n.claim(ctx, todo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var done []string
 	inBatch := map[string]bool{} // an event written twice may come twice in one batch
 	for i, t := range todo {
-		switch state := states[i].Val(); {
+		switch state := states[i]; {
 		case inBatch[t.id]:
 			n.duplicates.Add(1)
 			continue
-		case state == ours, state == "":
+		case state == "":
 			t.send("")
 		case state == sent:
 			n.duplicates.Add(1)
@@ -151,17 +143,45 @@ func (n *notifier) send(ctx context.Context, todo []notification) error {
 		done = append(done, t.id)
 	}
 	if len(done) == 0 {
-		return nil
+		return nil, nil
 	}
-	return consumer.Retry(ctx, func() error {
-		_, err := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-			for _, id := range done {
-				pipe.Set(ctx, "notification:"+id, sent, sentTTL)
+	return func(pipe redis.Pipeliner) {
+		for _, id := range done {
+			pipe.Set(ctx, "notification:"+id, sent, sentTTL)
+		}
+	}, nil
+}
+
+// claim claims each notification's key for this attempt, in one pipeline
+// retried on a fault of Redis, and returns what each key held before: ""
+// when it was free or held our own token.
+func (n *notifier) claim(ctx context.Context, todo []notification) ([]string, error) {
+	ours := sending + rand.Text()
+	claims := make([]*redis.StatusCmd, len(todo))
+	err := consumer.Retry(ctx, func() error {
+		cmds, _ := n.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for i, t := range todo {
+				claims[i] = pipe.SetArgs(ctx, "notification:"+t.id, ours, redis.SetArgs{Mode: "NX", Get: true, TTL: sentTTL})
 			}
 			return nil
 		})
-		return err
+		for _, cmd := range cmds {
+			if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) { // Nil: the key was free
+				return err
+			}
+		}
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	states := make([]string, len(todo))
+	for i, c := range claims {
+		if state := c.Val(); state != ours {
+			states[i] = state
+		}
+	}
+	return states, nil
 }
 
 // collectors are the notification counters for /metrics.

@@ -449,3 +449,61 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// pipelineNames is a go-redis hook that records the command names of each
+// pipeline, as "set set xack".
+type pipelineNames struct {
+	mu    sync.Mutex
+	names []string
+}
+
+func (h *pipelineNames) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h *pipelineNames) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (h *pipelineNames) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		var names []string
+		for _, c := range cmds {
+			names = append(names, c.Name())
+		}
+		h.mu.Lock()
+		h.names = append(h.names, strings.Join(names, " "))
+		h.mu.Unlock()
+		return next(ctx, cmds)
+	}
+}
+
+// A handler's BeforeAck writes go in the round trip that acks the batch,
+// ahead of the XACK, so that an entry is never acked without them; with
+// HandlerAcks they go alone.
+func TestBeforeAckWritesGoWithTheAck(t *testing.T) {
+	for _, handlerAcks := range []bool{false, true} {
+		t.Run(fmt.Sprint("HandlerAcks=", handlerAcks), func(t *testing.T) {
+			rdb := privateRedis(t)
+			a, b := add(t, rdb, "n", "1"), add(t, rdb, "n", "2")
+			hook := &pipelineNames{}
+			rdb.AddHook(hook)
+			markDone := func(ctx context.Context, batch []consumer.Message) (consumer.Result, error) {
+				return consumer.Result{BeforeAck: func(pipe redis.Pipeliner) {
+					for _, m := range batch {
+						pipe.Set(ctx, "done:"+m.ID, 1, 0)
+						if handlerAcks {
+							pipe.XAck(ctx, stream, group, m.ID)
+						}
+					}
+				}}, nil
+			}
+			run(t, rdb, "c1", &recorder{}, func(cfg *consumer.Config) { cfg.Handler, cfg.HandlerAcks = markDone, handlerAcks })
+			waitUntil(t, "both entries are done", func() bool { return rdb.Exists(context.Background(), "done:"+a, "done:"+b).Val() == 2 })
+			waitUntil(t, "nothing is pending", func() bool { return pendingCount(t, rdb, stream, group) == 0 })
+			hook.mu.Lock()
+			defer hook.mu.Unlock()
+			want := "set set xack"
+			if handlerAcks {
+				want = "set xack set xack"
+			}
+			if !slices.Contains(hook.names, want) {
+				t.Errorf("pipelines %q, want one of %q", hook.names, want)
+			}
+		})
+	}
+}

@@ -96,6 +96,7 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 			for _, r := range result.Rejected {
 				deadLetters[r.ID] = deadLetter{rejected, r.Reason}
 			}
+			b.beforeAck = result.BeforeAck
 		}
 		b.handled, b.deadLetters, b.gone = true, deadLetters, len(gone)
 	}
@@ -105,7 +106,7 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 		}
 		b.deadLettered = true
 	}
-	if err := c.ack(ctx, b.messages, b.deadLetters); err != nil {
+	if err := c.ack(ctx, b); err != nil {
 		return err
 	}
 
@@ -190,18 +191,36 @@ func (c *Consumer) deadLetter(ctx context.Context, messages []redis.XMessage, de
 }
 
 // ack acks the batch: every message, or with HandlerAcks only those the
-// handler did not see (dead letters, and entries trimmed away).
-func (c *Consumer) ack(ctx context.Context, messages []redis.XMessage, deadLetters map[string]deadLetter) error {
+// handler did not see (dead letters, and entries trimmed away), after the
+// handler's BeforeAck writes.
+func (c *Consumer) ack(ctx context.Context, b *batch) error {
 	var ids []string
-	for _, m := range messages {
-		if _, dead := deadLetters[m.ID]; dead || !c.cfg.HandlerAcks || m.Values == nil {
+	for _, m := range b.messages {
+		if _, dead := b.deadLetters[m.ID]; dead || !c.cfg.HandlerAcks || m.Values == nil {
 			ids = append(ids, m.ID)
 		}
 	}
-	if len(ids) == 0 {
+	if _, cluster := c.rdb.(*redis.ClusterClient); cluster && b.beforeAck != nil {
+		// A cluster's pipeline sends to each node at once: the XACK could
+		// land when the writes before it did not.
+		if _, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error { b.beforeAck(pipe); return nil }); err != nil {
+			return err
+		}
+		b.beforeAck = nil
+	}
+	if len(ids) == 0 && b.beforeAck == nil {
 		return nil
 	}
-	return c.rdb.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...).Err()
+	_, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		if b.beforeAck != nil {
+			b.beforeAck(pipe)
+		}
+		if len(ids) > 0 {
+			pipe.XAck(ctx, c.cfg.Stream, c.cfg.Group, ids...)
+		}
+		return nil
+	})
+	return err
 }
 
 // deadLetterFields keeps the original fields, then says where the entry came

@@ -19,6 +19,7 @@ type batch struct {
 	deliveries   map[string]int64
 	handled      bool                  // the handler accepted the batch
 	deadLetters  map[string]deadLetter // by entry ID
+	beforeAck    func(redis.Pipeliner) // Result.BeforeAck
 	gone         int                   // entries trimmed away before they were processed
 	deadLettered bool                  // the dead letters are written
 }
