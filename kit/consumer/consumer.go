@@ -135,6 +135,9 @@ type Config struct {
 	// DeadLetterStream receives rejected and undeliverable entries
 	// (default: events.DeadLetterStream of Stream and Group).
 	DeadLetterStream string
+	// Writes names the streams the handler writes to, if any: /metrics shows
+	// their length beside the stream read (stream_length_entries).
+	Writes []string
 	// DeadLetterMaxLen bounds the dead-letter stream (MAXLEN ~; default 100000).
 	DeadLetterMaxLen int64
 	// MaxEntryBytes bounds an entry's size, its fields and values together
@@ -177,6 +180,7 @@ type Consumer struct {
 	tooBig      atomic.Int64 // dead-lettered: over MaxEntryBytes
 	removed     atomic.Int64 // idle consumers removed from the group
 	batches     prometheus.Histogram
+	ages        prometheus.Histogram // each entry's age when taken in hand
 
 	running   atomic.Bool  // Run is running: for /readyz
 	heartbeat atomic.Int64 // when the loop last turned, in Unix ns: for /livez
@@ -230,7 +234,7 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = cfg.Log.With("stream", cfg.Stream, "group", cfg.Group, "consumer", cfg.Consumer)
-	c := &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg)}
+	c := &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg), ages: newAgeHistogram(cfg)}
 	c.trimmed.Store(-1)
 	c.count.Store(cfg.Count)
 	return c, nil

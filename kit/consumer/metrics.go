@@ -2,15 +2,17 @@ package consumer
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/metrics"
 )
 
-// scrapeTimeout bounds the Redis calls of one scrape: a scrape that waits on
-// a Redis that does not answer would time out as a whole, and show nothing.
-const scrapeTimeout = time.Second
+const scrapeTimeout = metrics.ScrapeTimeout
 
 // The series of a consumer's counters, each labelled stream and group. The
 // label values are few and fixed: never an entry ID or an order ID, each of
@@ -43,29 +45,90 @@ func newBatchHistogram(cfg Config) prometheus.Histogram {
 	})
 }
 
-// Collector returns a Prometheus collector for consumers: their counters,
-// and, read from Redis at each scrape, their groups' pending entries by
-// consumer and lag. The consumers must read different streams or groups.
-func Collector(consumers ...*Consumer) prometheus.Collector {
-	return collector(consumers)
+// ageBuckets are the bounds of consumer_event_age_seconds, from 100µs to an
+// hour: a consumer that keeps up sees milliseconds, a backlog hours. Below
+// 1ms they say little, as an entry ID counts whole milliseconds.
+var ageBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+	1, 2.5, 5, 10, 30, 60, 300, 900, 3600}
+
+// newAgeHistogram measures how old each entry is when a consumer takes it in hand.
+func newAgeHistogram(cfg Config) prometheus.Histogram {
+	return prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "consumer_event_age_seconds",
+		Help: "Age of each entry when this instance took it in hand, from the time in its entry ID: " +
+			"observed at every delivery, first deliveries and redeliveries alike. " +
+			"An ID ahead of this host's clock counts as 0; an ID written by hand (such as 5-1) lands in +Inf.",
+		ConstLabels: prometheus.Labels{"stream": cfg.Stream, "group": cfg.Group},
+		Buckets:     ageBuckets,
+	})
 }
 
-type collector []*Consumer
+// observeAges observes the age of each entry of a batch taken in hand at now;
+// entries trimmed away meanwhile (no fields) are not handled, and not observed.
+func (c *Consumer) observeAges(messages []redis.XMessage, now time.Time) {
+	for _, m := range messages {
+		if m.Values != nil {
+			c.ages.Observe(entryAge(m.ID, now).Seconds())
+		}
+	}
+}
+
+// entryAge is the time from the milliseconds of an entry ID (<ms>-<seq>),
+// set by Redis's clock when the entry was added, to now. An ID ahead of now
+// gives 0: the clocks of two hosts differ a little.
+func entryAge(id string, now time.Time) time.Duration {
+	ms, _, _ := strings.Cut(id, "-")
+	added, err := strconv.ParseUint(ms, 10, 64)
+	if err != nil || added > uint64(now.UnixMilli()) {
+		return 0
+	}
+	return now.Sub(time.UnixMilli(int64(added)))
+}
+
+// Collector returns a Prometheus collector for consumers: their counters,
+// and, read from Redis at each scrape, their groups' pending entries by
+// consumer and lag, and the length of the streams they read or write and of
+// their dead-letter streams. The consumers must read different streams or
+// groups; they may share a stream or a dead-letter stream.
+func Collector(consumers ...*Consumer) prometheus.Collector {
+	cs := collector{consumers: consumers}
+	if len(consumers) > 0 {
+		var streams, deadLetters []string
+		for _, c := range consumers {
+			streams = append(append(streams, c.cfg.Stream), c.cfg.Writes...)
+			deadLetters = append(deadLetters, c.cfg.DeadLetterStream)
+		}
+		cs.lengths = metrics.StreamLengths(consumers[0].rdb, streams, deadLetters)
+	}
+	return cs
+}
+
+type collector struct {
+	consumers []*Consumer
+	lengths   prometheus.Collector // nil without consumers
+}
 
 func (cs collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{processedDesc, redeliveredDesc, claimedDesc, deadDesc, removedDesc,
-		upDesc, pendingDesc, idleDesc, lagDesc, consumersDesc} {
+		upDesc, pendingDesc, idleDesc, lagDesc, trimmedDesc, consumersDesc} {
 		ch <- d
 	}
-	for _, c := range cs {
+	for _, c := range cs.consumers {
 		c.batches.Describe(ch)
+		c.ages.Describe(ch)
+	}
+	if cs.lengths != nil {
+		cs.lengths.Describe(ch)
 	}
 }
 
 func (cs collector) Collect(ch chan<- prometheus.Metric) {
+	if cs.lengths != nil {
+		cs.lengths.Collect(ch)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	for _, c := range cs {
+	for _, c := range cs.consumers {
 		stream, group := c.cfg.Stream, c.cfg.Group
 		counter := func(d *prometheus.Desc, v int64, labels ...string) {
 			ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), append([]string{stream, group}, labels...)...)
@@ -81,6 +144,7 @@ func (cs collector) Collect(ch chan<- prometheus.Metric) {
 		counter(deadDesc, c.tooBig.Load(), "too_big")
 		counter(removedDesc, c.removed.Load())
 		c.batches.Collect(ch)
+		c.ages.Collect(ch)
 
 		// The group's state: a scrape still succeeds when Redis is down, and
 		// says so in consumer_group_up.

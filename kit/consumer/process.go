@@ -79,6 +79,7 @@ func (c *Consumer) process(ctx context.Context, b *batch) error {
 		if b.deliveries, err = c.deliveryCounts(ctx, *b); err != nil {
 			return err
 		}
+		c.observeAges(b.messages, start)
 		for _, n := range b.deliveries {
 			if n > 1 {
 				c.redelivered.Add(1)
