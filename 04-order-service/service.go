@@ -47,6 +47,7 @@ func newService(client redis.UniversalClient, cfg config, stdout io.Writer, log 
 	s.probes.LogChanges(log)
 	s.registry = metrics.NewRegistry(client)
 	s.registry.MustRegister(s.collectors()...)
+	s.registry.MustRegister(metrics.StreamLengths(client, []string{events.OrderStream}, nil))
 	return s
 }
 

@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// stream again after a lost group pays only the orders never paid.
 	cfg.ReplayLostGroup = true
 	cfg.InFlight = inFlight
+	cfg.Writes = []string{events.PaymentStream}
 	orders, err := consumer.New(rdb, cfg)
 	if err != nil {
 		return err
