@@ -95,6 +95,8 @@ var mutations = []mutation{
 	{"deploy/prometheus.yml", "  - job_name: notification", "  - jobname: notification", "unknown field"},
 	// deploy/grafana
 	{"deploy/grafana/dashboards/streams-workshop.json", "consumer_entries_processed_total", "consumer_entries_processed", "consumer_entries_processed is a metric no service exposes"},
+	{"deploy/grafana/dashboards/streams-workshop.json", "consumer_event_age_seconds_bucket", "consumer_event_age_bucket", "consumer_event_age_bucket is a metric no service exposes"},
+	{"deploy/grafana/dashboards/streams-workshop.json", "(stream_length_entries)", "(stream_length)", "stream_length is a metric no service exposes"},
 	{"deploy/grafana/dashboards/streams-workshop.json", `"uid": "prometheus"`, `"uid": "prom"`, "a datasource that is not provisioned"},
 	{"deploy/grafana/provisioning/datasources/prometheus.yml", "http://prometheus:9090", "http://prom:9090", "prom is not the compose service that runs Prometheus"},
 	{"deploy/grafana/provisioning/datasources/prometheus.yml", "http://prometheus:9090", "http://prometheus:9091", "Prometheus listens on 9090"},

@@ -176,6 +176,7 @@ func checkGrafana(root string, p *types.Project, list []*service) (found problem
 			}
 		}
 	}
+	found = append(found, undocumented(wanted)...)
 	if mode, _ := testkit.Mode(); mode == "embedded" {
 		for _, name := range absentOnMiniredis {
 			delete(wanted, name)
@@ -259,6 +260,29 @@ func promqlMetrics(expr string) []string {
 	return names
 }
 
+// metricsPages are the pages whose metrics tables document every series.
+var metricsPages = []string{"docs/production.md", "docs/production.ko.md"}
+
+// undocumented says which metrics a panel asks for that a metrics page does
+// not name in backquotes: an operator reading a panel finds its series there.
+// A histogram's _bucket, _count and _sum are documented under its name.
+func undocumented(wanted map[string][]string) (found problems) {
+	for _, page := range metricsPages {
+		data, err := os.ReadFile(filepath.Join(repo, page))
+		if err != nil {
+			found.add("%v", err)
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(wanted)) {
+			family := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+			if !bytes.Contains(data, []byte("`"+family+"`")) {
+				found.add("%s: %s is not documented in %s", wanted[name][0], family, page)
+			}
+		}
+	}
+	return found
+}
+
 // absentOnMiniredis are the series a service leaves out when Redis cannot
 // tell them, as the embedded test Redis cannot: XINFO GROUPS has no lag
 // there. With a real redis-server (REDIS_TEST=real, as CI runs too) they
@@ -330,9 +354,11 @@ func placeOrder(list []*service) error {
 
 func TestPromqlMetrics(t *testing.T) {
 	for expr, want := range map[string]string{
-		`sum by (channel) (rate(notifications_sent_total{channel="sms"}[1m]))`:                            "notifications_sent_total",
-		`histogram_quantile(0.99, sum by (le, group) (rate(consumer_batch_duration_seconds_bucket[5m])))`: "consumer_batch_duration_seconds_bucket",
-		`max by (stream) (a_total) / on (stream) group_left b_total > 0 and c`:                            "a_total b_total c",
+		`sum by (channel) (rate(notifications_sent_total{channel="sms"}[1m]))`:                              "notifications_sent_total",
+		`histogram_quantile(0.99, sum by (le, group) (rate(consumer_batch_duration_seconds_bucket[5m])))`:   "consumer_batch_duration_seconds_bucket",
+		`max by (stream) (a_total) / on (stream) group_left b_total > 0 and c`:                              "a_total b_total c",
+		`histogram_quantile(0.5, sum by (le, stream, group) (rate(consumer_event_age_seconds_bucket[5m])))`: "consumer_event_age_seconds_bucket",
+		`max by (stream) (dead_letter_stream_length_entries)`:                                               "dead_letter_stream_length_entries",
 	} {
 		if got := strings.Join(promqlMetrics(expr), " "); got != want {
 			t.Errorf("promqlMetrics(%q) = %q; want %q", expr, got, want)
