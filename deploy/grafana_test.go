@@ -365,3 +365,12 @@ func TestPromqlMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestUndocumented(t *testing.T) {
+	if found := undocumented(map[string][]string{"consumer_event_age_seconds_bucket": {"panel"}}); len(found) != 0 {
+		t.Errorf("a documented histogram's _bucket: %v", found)
+	}
+	if found := undocumented(map[string][]string{"no_such_metric_total": {"panel"}}); len(found) != len(metricsPages) {
+		t.Errorf("an undocumented metric: %v; want one problem per page", found)
+	}
+}
