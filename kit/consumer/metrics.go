@@ -12,8 +12,6 @@ import (
 	"github.com/streams-workshop/kit/metrics"
 )
 
-const scrapeTimeout = metrics.ScrapeTimeout
-
 // The series of a consumer's counters, each labelled stream and group. The
 // label values are few and fixed: never an entry ID or an order ID, each of
 // which would make a new series.
@@ -85,11 +83,9 @@ func entryAge(id string, now time.Time) time.Duration {
 	return now.Sub(time.UnixMilli(int64(added)))
 }
 
-// Collector returns a Prometheus collector for consumers: their counters,
-// and, read from Redis at each scrape, their groups' pending entries by
-// consumer and lag, and the length of the streams they read or write and of
-// their dead-letter streams. The consumers must read different streams or
-// groups; they may share a stream or a dead-letter stream.
+// Collector returns a Prometheus collector for consumers: their counters and,
+// read from Redis at each scrape, their groups' state and the lengths of their
+// streams and dead-letter streams. Each reads its own stream or group.
 func Collector(consumers ...*Consumer) prometheus.Collector {
 	cs := collector{consumers: consumers}
 	if len(consumers) > 0 {
@@ -126,7 +122,7 @@ func (cs collector) Collect(ch chan<- prometheus.Metric) {
 	if cs.lengths != nil {
 		cs.lengths.Collect(ch)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), metrics.ScrapeTimeout)
 	defer cancel()
 	for _, c := range cs.consumers {
 		stream, group := c.cfg.Stream, c.cfg.Group
