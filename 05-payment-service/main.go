@@ -108,12 +108,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 	p.rdb, p.log = rdb, log
-	p.acks = !target.Cluster()
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
 	cfg := settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log)
-	cfg.HandlerAcks = p.acks
+	cfg.HandlerAcks = true // pay acks what it pays: in its script, or after it on a cluster
 	// The paid records live as long as their order events: reading the whole
 	// stream again after a lost group pays only the orders never paid.
 	cfg.ReplayLostGroup = true
@@ -124,6 +123,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	reg := metrics.NewRegistry(rdb)
 	reg.MustRegister(p.collectors()...)
-	start := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice")
+	waitForRedis := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice")
+	start := func(ctx context.Context) error {
+		err := waitForRedis(ctx)
+		// Known once Redis answers, before the consumer starts: REDIS_URL
+		// may name one node of a cluster (redisconn.Wait).
+		_, onCluster := redisconn.ClusterOf(rdb)
+		p.acks = !onCluster
+		return err
+	}
 	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, start, orders)
 }

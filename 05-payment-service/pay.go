@@ -56,7 +56,7 @@ type payer struct {
 	maxLen int64
 	delay  time.Duration
 	// acks: the script acks the order events too. Not on a cluster, where
-	// order-events lives in another slot: there the consumer acks afterwards.
+	// order-events lives in another slot: there payOnce acks afterwards.
 	acks bool
 
 	paid        atomic.Int64
@@ -143,7 +143,22 @@ func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !p.acks {
+		if err := p.ack(ctx, orders); err != nil {
+			return nil, err
+		}
+	}
 	return numberInTurn(reply, len(orders))
+}
+
+// ack acks the orders' entries after the script, on a cluster. Should it
+// fail, the batch comes again, and finds every order paid.
+func (p *payer) ack(ctx context.Context, orders []order) error {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.entryID
+	}
+	return p.rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, ids...).Err()
 }
 
 // numberInTurn reads pay.lua's answer: the paymentProcessId before the
