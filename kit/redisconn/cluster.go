@@ -26,9 +26,9 @@ func isClusterNode(ctx context.Context, client redis.UniversalClient) bool {
 }
 
 // seededCluster builds a cluster client from t's one address, with the same
-// credentials, TLS and query options, and checks that it reaches the cluster.
-// A cluster has only database 0: another one in REDIS_URL is an error.
-func seededCluster(ctx context.Context, t Target) (*redis.ClusterClient, Target, error) {
+// credentials, TLS and query options, without contacting it. A cluster has
+// only database 0: another one in REDIS_URL is an error.
+func seededCluster(t Target) (*redis.ClusterClient, Target, error) {
 	if t.DB != 0 {
 		return nil, t, onlyDatabase0(t)
 	}
@@ -38,15 +38,7 @@ func seededCluster(ctx context.Context, t Target) (*redis.ClusterClient, Target,
 		return nil, t, err
 	}
 	cluster, err := newClusterClient(t, tlsConfig)
-	if err != nil {
-		return nil, t, err
-	}
-	// Its first command asks for the slots: an ACL without CLUSTER SLOTS fails here.
-	if err := ping(ctx, cluster); err != nil {
-		cluster.Close()
-		return nil, t, &UnreachableError{Target: t, Err: err}
-	}
-	return cluster, t, nil
+	return cluster, t, err
 }
 
 // onlyDatabase0 says that t names a database other than 0 on a cluster node.
@@ -62,8 +54,9 @@ func isSelectOnCluster(err error) bool {
 
 // followClusterNode is Wait's last step. When REDIS_URL names one address and
 // the server there is a node of a Redis Cluster, client sends every command
-// through a cluster client seeded with it from now on (follow), and the log
-// says so once. A client that cannot follow ends the wait with the remedy.
+// through a cluster client seeded with it from now on (follow), the log says
+// so once, and it waits until the cluster answers. A client that cannot
+// follow ends the wait with the remedy.
 func followClusterNode(ctx context.Context, client redis.UniversalClient, t Target, log *slog.Logger) error {
 	if _, ok := ClusterOf(client); ok || t.Cluster() || !isClusterNode(ctx, client) {
 		return nil
@@ -73,14 +66,16 @@ func followClusterNode(ctx context.Context, client redis.UniversalClient, t Targ
 		return fmt.Errorf("Redis at %s is a node of a Redis Cluster, and REDIS_URL names it alone: list the cluster's nodes, comma-separated "+
 			"(host1:7000,host2:7000, or redis[s]://user:pass@host1:7000,host2:7000), so that the cluster client follows its slots", t)
 	}
-	cluster, seeded, err := seededCluster(ctx, t)
+	cluster, seeded, err := seededCluster(t)
 	if err != nil {
 		return err
 	}
 	follow(single, cluster)
 	log.Info("REDIS_URL names one node of a Redis Cluster: using the cluster client from now on, seeded with it",
 		"redis", seeded.String())
-	return nil
+	// Its first command asks for the slots: a user without CLUSTER SLOTS
+	// ends the wait, a cluster still forming (no slots yet) is waited for.
+	return waitUntil(ctx, seeded, log, func() error { return ping(ctx, cluster) })
 }
 
 // followed maps each client that follows a cluster to that cluster's client.

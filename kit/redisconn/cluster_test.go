@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/testkit"
+	"github.com/streams-workshop/kit/testkit/localcluster"
 )
 
 // REDIS_URL naming one node of a Redis Cluster, as a managed cluster's single
@@ -159,4 +160,53 @@ func crc16(s string) uint16 {
 		}
 	}
 	return crc
+}
+
+// A service started before its cluster, with REDIS_URL naming one node: it
+// waits, sends commands meanwhile (as /readyz and orders do), and follows
+// the cluster once the node answers. Run with -race, it checks the switch
+// while commands are in flight.
+func TestOneNodeOfAClusterThatComesLater(t *testing.T) {
+	testkit.Slow(t, "a Redis Cluster")
+	if mode, _ := testkit.Mode(); mode != "real" {
+		t.Skip("a cluster needs real redis-server binaries (REDIS_TEST=real)")
+	}
+	port, err := testkit.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, target, err := Client(func(string) string { return "127.0.0.1:" + strconv.Itoa(port) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	busy := make(chan struct{})
+	go func() { // the service's other users of client, all along
+		defer close(busy)
+		for ctx.Err() == nil {
+			client.Set(ctx, "busy", "1", 0)
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	waited := make(chan error, 1)
+	go func() { waited <- Wait(ctx, client, target, slog.New(slog.DiscardHandler), Redis70) }()
+	c, err := localcluster.Start(ctx, localcluster.Options{Dir: t.TempDir(), Ports: []int{port, 0, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if err := <-waited; err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	stop()
+	<-busy
+	if cluster, ok := ClusterOf(client); ok {
+		defer cluster.Close()
+	}
+	if err := client.Del(context.Background(), "busy").Err(); err != nil {
+		t.Errorf("DEL busy: %v", err)
+	}
+	reachEverySlot(t, client)
 }

@@ -326,6 +326,9 @@ func (e *UnreachableError) Error() string {
 	if isSelectOnCluster(e.Err) {
 		return onlyDatabase0(e.Target).Error()
 	}
+	if reason == "redis: cluster has no nodes" {
+		return fmt.Sprintf("Redis at %s is a node of a Redis Cluster that serves no slots yet (%s): wait until it is formed (CLUSTER INFO says cluster_state:ok)", e.Target, reason)
+	}
 	var unknownCA x509.UnknownAuthorityError
 	var badName x509.HostnameError
 	if errors.As(e.Err, &unknownCA) || errors.As(e.Err, &badName) {
@@ -381,9 +384,13 @@ func Connect(ctx context.Context, getenv func(string) string, needs ...Need) (re
 	}
 	if !t.Cluster() && isClusterNode(pingCtx, client) {
 		client.Close()
-		cluster, seeded, err := seededCluster(pingCtx, t)
+		cluster, seeded, err := seededCluster(t)
 		if err != nil {
 			return nil, t, err
+		}
+		if err := ping(pingCtx, cluster); err != nil {
+			cluster.Close()
+			return nil, t, &UnreachableError{Target: seeded, Err: err}
 		}
 		return cluster, seeded, nil
 	}

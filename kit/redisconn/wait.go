@@ -26,11 +26,25 @@ const (
 // a database other than 0 on a cluster. When REDIS_URL's one address is a
 // node of a Redis Cluster, client follows the cluster from then on (cluster.go).
 func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog.Logger, needs ...Need) error {
+	if err := waitUntil(ctx, t, log, func() error { return ping(ctx, client) }); err != nil {
+		return err
+	}
+	for _, need := range needs {
+		if err := CheckVersion(ctx, client, t, need); err != nil {
+			return err
+		}
+	}
+	return followClusterNode(ctx, client, t, log)
+}
+
+// waitUntil runs try until it succeeds, logging each failure and the wait
+// before the next, or until ctx ends or the failure is one no wait fixes.
+func waitUntil(ctx context.Context, t Target, log *slog.Logger, try func() error) error {
 	wait := firstWait
-	for try := 1; ; try++ {
-		err := ping(ctx, client)
+	for n := 1; ; n++ {
+		err := try()
 		if err == nil {
-			break
+			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -40,7 +54,7 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 			return unreachable
 		}
 		// err: the one line that names the remedies, as a lesson prints it.
-		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", try, "nextTryIn", wait, "err", unreachable.Error())
+		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", n, "nextTryIn", wait, "err", unreachable.Error())
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -48,12 +62,6 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 		}
 		wait = min(2*wait, lastWait)
 	}
-	for _, need := range needs {
-		if err := CheckVersion(ctx, client, t, need); err != nil {
-			return err
-		}
-	}
-	return followClusterNode(ctx, client, t, log)
 }
 
 // ping sends PING, bounded as Connect bounds it.
