@@ -210,3 +210,36 @@ func TestOneNodeOfAClusterThatComesLater(t *testing.T) {
 	}
 	reachEverySlot(t, client)
 }
+
+// The cluster client built from one address keeps what REDIS_URL says: the
+// user, the password, TLS and go-redis's query options, with the course's
+// defaults. Database 2 and an option a cluster does not take are refused,
+// without the password. No server is needed: nothing is contacted.
+func TestSeededCluster(t *testing.T) {
+	target, err := Parse("rediss://u:" + secret + "@cache:7000?pool_size=5&dial_timeout=3s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster, seeded, err := seededCluster(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	o := cluster.Options()
+	if !seeded.Cluster() || len(o.Addrs) != 1 || o.Addrs[0] != "cache:7000" || o.Username != "u" || o.Password != secret ||
+		o.TLSConfig == nil || o.PoolSize != 5 || o.DialTimeout != 3*time.Second || o.MaxRetries > 0 || !o.ContextTimeoutEnabled {
+		t.Errorf("seeded with %v: cluster %v, options %+v", target, seeded.Cluster(), o)
+	}
+	for raw, want := range map[string]string{
+		"redis://u:" + secret + "@cache:7000/2":                "which has only database 0: remove /2 from REDIS_URL",
+		"redis://u:" + secret + "@cache:7000?db=0&pool_size=5": "REDIS_URL: redis: unexpected option: db",
+	} {
+		target, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := seededCluster(target); err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: %v; want %q, without the password", raw, err, want)
+		}
+	}
+}
