@@ -123,14 +123,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	reg := metrics.NewRegistry(rdb)
 	reg.MustRegister(p.collectors()...)
-	waitForRedis := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice")
-	start := func(ctx context.Context) error {
-		err := waitForRedis(ctx)
-		// Known once Redis answers, before the consumer starts: REDIS_URL
-		// may name one node of a cluster (redisconn.Wait).
-		_, onCluster := redisconn.ClusterOf(rdb)
-		p.acks = !onCluster
-		return err
-	}
+	start := p.waitThen(consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice"))
 	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, start, orders)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // An order event can be delivered more than once: after a crash before the
@@ -68,6 +69,18 @@ type payer struct {
 type order struct {
 	entryID string
 	events.Order
+}
+
+// waitThen is the start for consumer.Serve: wait for Redis, then see whether
+// it is a cluster, known only once it answers (REDIS_URL may name one node of
+// one: redisconn.Wait), before the consumer first calls pay.
+func (p *payer) waitThen(wait func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := wait(ctx)
+		_, onCluster := redisconn.ClusterOf(p.rdb)
+		p.acks = !onCluster
+		return err
+	}
 }
 
 // pay handles a batch of order events with one script call.
