@@ -108,12 +108,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer rdb.Close()
 	p.rdb, p.log = rdb, log
-	p.acks = !target.Cluster()
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)
 
 	cfg := settings.Config(events.OrderStream, events.PaymentGroup, p.pay, log)
-	cfg.HandlerAcks = p.acks
+	cfg.HandlerAcks = true // pay acks what it pays: in its script, or after it on a cluster
 	// The paid records live as long as their order events: reading the whole
 	// stream again after a lost group pays only the orders never paid.
 	cfg.ReplayLostGroup = true
@@ -125,6 +124,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	reg := metrics.NewRegistry(rdb)
 	reg.MustRegister(p.collectors()...)
-	start := consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice")
+	start := p.waitThen(consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice"))
 	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, start, orders)
 }

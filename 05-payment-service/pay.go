@@ -14,6 +14,7 @@ import (
 	"github.com/streams-workshop/kit/cli"
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // An order event can be delivered more than once: after a crash before the
@@ -56,7 +57,7 @@ type payer struct {
 	maxLen int64
 	delay  time.Duration
 	// acks: the script acks the order events too. Not on a cluster, where
-	// order-events lives in another slot: there the consumer acks afterwards.
+	// order-events lives in another slot: there payOnce acks afterwards.
 	acks bool
 
 	paid        atomic.Int64
@@ -68,6 +69,18 @@ type payer struct {
 type order struct {
 	entryID string
 	events.Order
+}
+
+// waitThen is the start for consumer.Serve: wait for Redis, then see whether
+// it is a cluster, known only once it answers (REDIS_URL may name one node of
+// one: redisconn.Wait), before the consumer first calls pay.
+func (p *payer) waitThen(wait func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := wait(ctx)
+		_, onCluster := redisconn.ClusterOf(p.rdb)
+		p.acks = !onCluster
+		return err
+	}
 }
 
 // pay handles a batch of order events with one script call.
@@ -143,7 +156,22 @@ func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !p.acks {
+		if err := p.ack(ctx, orders); err != nil {
+			return nil, err
+		}
+	}
 	return numberInTurn(reply, len(orders))
+}
+
+// ack acks the orders' entries after the script, on a cluster. Should it
+// fail, the batch comes again, and finds every order paid.
+func (p *payer) ack(ctx context.Context, orders []order) error {
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.entryID
+	}
+	return p.rdb.XAck(ctx, events.OrderStream, events.PaymentGroup, ids...).Err()
 }
 
 // numberInTurn reads pay.lua's answer: the paymentProcessId before the

@@ -7,7 +7,7 @@
 -- KEYS[1] payment-events, KEYS[2] the paymentProcessId counter,
 -- KEYS[3] the newer and KEYS[4] the older paid-orders set, KEYS[5] the time
 -- (ms) of the newest entry each set holds a record of (a sorted set);
--- KEYS[6] order-events, or none on a cluster (there the consumer acks)
+-- KEYS[6] order-events, or none on a cluster (there pay.go acks after it)
 -- ARGV[1] MAXLEN of payment-events, ARGV[2] the group reading order-events,
 -- ARGV[3] the time (ms) of the batch's newest entry; then the n orderIds,
 -- the n entry IDs, and userId, productId, price of each order in turn.

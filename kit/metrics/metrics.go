@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // NewRegistry returns a registry holding the Go runtime and process series
@@ -130,7 +131,11 @@ func (poolCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.rdb.PoolStats()
+	rdb := c.rdb
+	if cluster, ok := redisconn.ClusterOf(rdb); ok {
+		rdb = cluster // also a client that follows a cluster: its connections are the cluster's
+	}
+	s := rdb.PoolStats()
 	counter := func(d *prometheus.Desc, v float64) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
 	}

@@ -21,9 +21,9 @@ const NoEviction = "noeviction"
 
 // EvictionPolicy reads the server's maxmemory-policy: from INFO memory, which
 // managed services allow, or else from CONFIG GET. On a cluster it asks every
-// master and reports the first that may evict.
+// master (ClusterOf) and reports the first that may evict.
 func EvictionPolicy(ctx context.Context, rdb redis.UniversalClient) (string, error) {
-	if cluster, ok := rdb.(*redis.ClusterClient); ok {
+	if cluster, ok := ClusterOf(rdb); ok {
 		var mu sync.Mutex // ForEachMaster asks the masters at once
 		var evicting []string
 		err := cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {

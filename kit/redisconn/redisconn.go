@@ -8,6 +8,9 @@
 //	host1:7000,host2:7001,host3:7002    a Redis Cluster
 //	redis[s]://[user:pass@]host1:7000,host2:7001,...  a Redis Cluster with credentials, or TLS
 //
+// One address that turns out to be a node of a Redis Cluster, as a managed
+// cluster's single endpoint is, is used as a cluster's (see cluster.go).
+//
 // A URL may end with go-redis's query options (?pool_size=50&dial_timeout=3s,
 // see redis.ParseURL): go-redis parses it. What this package adds is what
 // go-redis lacks: the host:port and comma-list forms, REDIS_CA_FILE, and
@@ -52,10 +55,13 @@ type Target struct {
 	CAFile   string
 	// query holds the URL's query options (pool_size=50, ...), for go-redis.
 	query url.Values
+	// clusterNode: the one address is a node of a Redis Cluster (Connect).
+	clusterNode bool
 }
 
-// Cluster reports whether the target is a Redis Cluster (several addresses).
-func (t Target) Cluster() bool { return len(t.Addrs) > 1 }
+// Cluster reports whether the target is a Redis Cluster: several addresses,
+// or one that Connect found to be a node of a cluster.
+func (t Target) Cluster() bool { return len(t.Addrs) > 1 || t.clusterNode }
 
 // String shows where the target is, without credentials.
 func (t Target) String() string {
@@ -220,42 +226,15 @@ func isHostPort(s string) bool {
 }
 
 // NewClient builds a client for the target without contacting the server.
-// A single address gives a *redis.Client, several a *redis.ClusterClient.
+// A single address gives a *redis.Client, several (or one that Connect found
+// to be a node of a cluster) a *redis.ClusterClient.
 func NewClient(t Target) (redis.UniversalClient, error) {
-	var tlsConfig *tls.Config
-	if t.TLS {
-		// No ServerName: the dialer takes it from each address it dials, so
-		// that every node of a cluster is checked against its own name. An IP
-		// address is checked against the certificate's IP SANs.
-		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		if t.CAFile != "" {
-			pem, err := os.ReadFile(t.CAFile)
-			if err != nil {
-				return nil, fmt.Errorf("REDIS_CA_FILE: %w", err)
-			}
-			pool := x509.NewCertPool()
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("REDIS_CA_FILE: no PEM certificate in %s", t.CAFile)
-			}
-			tlsConfig.RootCAs = pool
-		}
+	tlsConfig, err := newTLSConfig(t)
+	if err != nil {
+		return nil, err
 	}
 	if t.Cluster() {
-		opts := &redis.ClusterOptions{}
-		if t.query != nil {
-			opts, _ = redis.ParseClusterURL("redis://" + t.Addrs[0] + "?" + t.query.Encode()) // checked by Parse
-		}
-		opts.Addrs, opts.Username, opts.Password, opts.TLSConfig = t.Addrs, t.Username, t.Password, tlsConfig
-		opts.DisableIdentity = true
-		// See the single-server case below.
-		opts.ContextTimeoutEnabled = true
-		if opts.DialTimeout == 0 {
-			opts.DialTimeout = dialTimeout
-		}
-		if !t.query.Has("max_retries") {
-			opts.MaxRetries = -1
-		}
-		return redis.NewClusterClient(opts), nil
+		return newClusterClient(t, tlsConfig)
 	}
 	opts := &redis.Options{}
 	if t.query != nil {
@@ -282,6 +261,53 @@ func NewClient(t Target) (redis.UniversalClient, error) {
 	return redis.NewClient(opts), nil
 }
 
+// newClusterClient is NewClient for a cluster, with the same defaults.
+func newClusterClient(t Target, tlsConfig *tls.Config) (*redis.ClusterClient, error) {
+	opts := &redis.ClusterOptions{}
+	if t.query != nil {
+		// Parse checked a list's options; one address's were checked by
+		// redis.ParseURL, which takes a few that a cluster does not.
+		var err error
+		if opts, err = redis.ParseClusterURL("redis://" + t.Addrs[0] + "?" + t.query.Encode()); err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
+	}
+	opts.Addrs, opts.Username, opts.Password, opts.TLSConfig = t.Addrs, t.Username, t.Password, tlsConfig
+	opts.DisableIdentity = true
+	// See the single-server case in NewClient.
+	opts.ContextTimeoutEnabled = true
+	if opts.DialTimeout == 0 {
+		opts.DialTimeout = dialTimeout
+	}
+	if !t.query.Has("max_retries") {
+		opts.MaxRetries = -1
+	}
+	return redis.NewClusterClient(opts), nil
+}
+
+// newTLSConfig is the TLS configuration for rediss://, or nil.
+func newTLSConfig(t Target) (*tls.Config, error) {
+	if !t.TLS {
+		return nil, nil
+	}
+	// No ServerName: the dialer takes it from each address it dials, so
+	// that every node of a cluster is checked against its own name. An IP
+	// address is checked against the certificate's IP SANs.
+	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+	if t.CAFile != "" {
+		pem, err := os.ReadFile(t.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("REDIS_CA_FILE: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("REDIS_CA_FILE: no PEM certificate in %s", t.CAFile)
+		}
+		tlsConfig.RootCAs = pool
+	}
+	return tlsConfig, nil
+}
+
 // UnreachableError says that nothing usable answered at the target. Its
 // message is one line that names the address and both remedies.
 type UnreachableError struct {
@@ -296,6 +322,12 @@ func (e *UnreachableError) Error() string {
 	}
 	if strings.HasPrefix(reason, "NOPERM") {
 		return fmt.Sprintf("Redis at %s accepted the user in REDIS_URL but not its command (%s): add it to the user's ACL rules (docs/production.md)", e.Target, reason)
+	}
+	if isSelectOnCluster(e.Err) {
+		return onlyDatabase0(e.Target).Error()
+	}
+	if reason == "redis: cluster has no nodes" {
+		return fmt.Sprintf("Redis at %s is a node of a Redis Cluster that serves no slots yet (%s): wait until it is formed (CLUSTER INFO says cluster_state:ok)", e.Target, reason)
 	}
 	var unknownCA x509.UnknownAuthorityError
 	var badName x509.HostnameError
@@ -323,7 +355,8 @@ func IsAuthError(err error) bool {
 
 // Connect reads the environment, builds a client and checks with PING, within
 // a few seconds, that the server answers, and that it is as new as each need
-// says (Redis62, Redis70). On failure the error is an *UnreachableError, a
+// says (Redis62, Redis70). When the one address in REDIS_URL is a node of a
+// Redis Cluster, it returns a cluster client seeded with it. On failure the error is an *UnreachableError, a
 // *TooOldError (or a configuration error), fit to print as is.
 func Connect(ctx context.Context, getenv func(string) string, needs ...Need) (redis.UniversalClient, Target, error) {
 	t, err := FromEnv(getenv)
@@ -348,6 +381,18 @@ func Connect(ctx context.Context, getenv func(string) string, needs ...Need) (re
 			client.Close()
 			return nil, t, err
 		}
+	}
+	if !t.Cluster() && isClusterNode(pingCtx, client) {
+		client.Close()
+		cluster, seeded, err := seededCluster(t)
+		if err != nil {
+			return nil, t, err
+		}
+		if err := ping(pingCtx, cluster); err != nil {
+			cluster.Close()
+			return nil, t, &UnreachableError{Target: seeded, Err: err}
+		}
+		return cluster, seeded, nil
 	}
 	return client, t, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -24,13 +23,28 @@ const (
 // before the next, backing off from 250ms to 5s, until Redis answers or ctx
 // ends. What waiting cannot fix ends it at once, as Connect's error: refused
 // credentials, a refused ACL, a TLS mismatch, a server older than needs say,
-// one node of a Redis Cluster named alone.
+// a database other than 0 on a cluster. When REDIS_URL's one address is a
+// node of a Redis Cluster, client follows the cluster from then on (cluster.go).
 func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog.Logger, needs ...Need) error {
+	if err := waitUntil(ctx, t, log, func() error { return ping(ctx, client) }); err != nil {
+		return err
+	}
+	for _, need := range needs {
+		if err := CheckVersion(ctx, client, t, need); err != nil {
+			return err
+		}
+	}
+	return followClusterNode(ctx, client, t, log)
+}
+
+// waitUntil runs try until it succeeds, logging each failure and the wait
+// before the next, or until ctx ends or the failure is one no wait fixes.
+func waitUntil(ctx context.Context, t Target, log *slog.Logger, try func() error) error {
 	wait := firstWait
-	for try := 1; ; try++ {
-		err := ping(ctx, client)
+	for n := 1; ; n++ {
+		err := try()
 		if err == nil {
-			break
+			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -40,7 +54,7 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 			return unreachable
 		}
 		// err: the one line that names the remedies, as a lesson prints it.
-		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", try, "nextTryIn", wait, "err", unreachable.Error())
+		log.Warn("waiting for Redis: /readyz answers 503 until it answers", "redis", t.String(), "try", n, "nextTryIn", wait, "err", unreachable.Error())
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -48,28 +62,6 @@ func Wait(ctx context.Context, client redis.UniversalClient, t Target, log *slog
 		}
 		wait = min(2*wait, lastWait)
 	}
-	for _, need := range needs {
-		if err := CheckVersion(ctx, client, t, need); err != nil {
-			return err
-		}
-	}
-	return refuseOneClusterNode(ctx, client, t)
-}
-
-// refuseOneClusterNode fails when REDIS_URL names one address and the server
-// there is a node of a Redis Cluster (INFO cluster: cluster_enabled:1). A
-// client for one server would get MOVED for every key in another node's
-// slots, while PING, and so /readyz, still answered.
-func refuseOneClusterNode(ctx context.Context, client redis.UniversalClient, t Target) error {
-	if t.Cluster() {
-		return nil
-	}
-	info, err := client.Info(ctx, "cluster").Result()
-	if err != nil || !strings.Contains(info, "cluster_enabled:1") {
-		return nil // a server without cluster support, or one that hides it
-	}
-	return fmt.Errorf("Redis at %s is a node of a Redis Cluster, and REDIS_URL names it alone: list the cluster's nodes, comma-separated "+
-		"(host1:7000,host2:7000, or redis[s]://user:pass@host1:7000,host2:7000), so that the cluster client follows its slots", t)
 }
 
 // ping sends PING, bounded as Connect bounds it.
@@ -84,12 +76,12 @@ func ping(ctx context.Context, client redis.UniversalClient) error {
 }
 
 // cannotWaitOut reports whether Redis answered in a way that no wait will
-// change: it refused the credentials or the user's ACL, or the TLS setting
-// does not match the server's.
+// change: it refused the credentials or the user's ACL, or a database other
+// than 0 on a cluster, or the TLS setting does not match the server's.
 func cannotWaitOut(err error) bool {
 	var unknownCA x509.UnknownAuthorityError
 	var badName x509.HostnameError
-	return IsAuthError(err) || strings.HasPrefix(err.Error(), "NOPERM") ||
+	return IsAuthError(err) || strings.HasPrefix(err.Error(), "NOPERM") || isSelectOnCluster(err) ||
 		errors.As(err, &unknownCA) || errors.As(err, &badName) ||
 		strings.Contains(err.Error(), "does not look like a TLS handshake")
 }

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-
-	"github.com/streams-workshop/kit/testkit"
 )
 
 // A service started before its Redis waits for it, logging each try, and
@@ -57,33 +55,5 @@ func TestWaitEndsAtOnceForWrongPassword(t *testing.T) {
 	var unreachable *UnreachableError
 	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "refused the credentials") || ctx.Err() != nil {
 		t.Errorf("Wait with a wrong password = %v, want the credentials refused at once", err)
-	}
-}
-
-// REDIS_URL naming one node of a cluster, as a managed cluster's single
-// endpoint: every key in another node's slots would answer MOVED while PING
-// answered. Wait says so and what to do; with the nodes listed, it goes on.
-func TestWaitRefusesOneClusterNodeNamedAlone(t *testing.T) {
-	if mode, _ := testkit.Mode(); mode != "real" {
-		t.Skip("a cluster needs real redis-server binaries (REDIS_TEST=real)")
-	}
-	srv, err := testkit.StartWith("real", t.TempDir(), testkit.Options{Cluster: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	for _, c := range []struct {
-		url     string
-		refused bool
-	}{{strings.Split(srv.Addr(), ",")[0], true}, {srv.Addr(), false}} {
-		client, target, err := Client(func(string) string { return c.url })
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = Wait(context.Background(), client, target, slog.New(slog.DiscardHandler), Redis70)
-		client.Close()
-		if refused := err != nil && strings.Contains(err.Error(), "is a node of a Redis Cluster, and REDIS_URL names it alone: list the cluster's nodes"); refused != c.refused {
-			t.Errorf("REDIS_URL=%s: Wait = %v, want refused %v", c.url, err, c.refused)
-		}
 	}
 }

@@ -86,7 +86,10 @@ func parseOptions(args []string) (Options, error) {
 
 // URL is the REDIS_URL for the server as the given user ("" for the default
 // user), with the password that user has.
-func (s *Server) URL(user string) string {
+func (s *Server) URL(user string) string { return s.urlFor(user, s.Addr()) }
+
+// urlFor is URL for the given host:port, or list of them.
+func (s *Server) urlFor(user, hosts string) string {
 	scheme := "redis"
 	if s.opts.TLS {
 		scheme = "rediss"
@@ -99,9 +102,9 @@ func (s *Server) URL(user string) string {
 		userinfo = url.UserPassword("", s.opts.adminPassword())
 	}
 	if userinfo == nil && scheme == "redis" {
-		return s.Addr() // the plain form, as a learner types it
+		return hosts // the plain form, as a learner types it
 	}
-	u := url.URL{Scheme: scheme, User: userinfo, Host: s.Addr()}
+	u := url.URL{Scheme: scheme, User: userinfo, Host: hosts}
 	return u.String()
 }
 
@@ -117,12 +120,17 @@ func (s *Server) tlsDir() string { return filepath.Join(s.dir, "tls") }
 
 // Env returns the variables a script sees for the server: REDIS_URL (the
 // default user), REDIS_ADDR (host:port, or the list of a cluster's),
-// REDIS_CA_FILE, REDIS_PIDFILE (a real server's pid file, else ""), and with
-// Users, REDIS_URL_<USER> for each ACL user (REDIS_URL_ORDER_SERVICE, say).
+// REDIS_CA_FILE, REDIS_PIDFILE (a real server's pid file, else ""), with
+// Users, REDIS_URL_<USER> for each ACL user (REDIS_URL_ORDER_SERVICE, say),
+// and for a cluster REDIS_URL_ONE_NODE, its first node alone (as a managed
+// cluster's single endpoint).
 func (s *Server) Env() map[string]string {
-	env := map[string]string{"REDIS_URL": s.URL(""), "REDIS_ADDR": s.Addr(), "REDIS_CA_FILE": s.CAFile(), "REDIS_PIDFILE": ""}
+	env := map[string]string{"REDIS_URL": s.URL(""), "REDIS_ADDR": s.Addr(), "REDIS_CA_FILE": s.CAFile(), "REDIS_PIDFILE": "", "REDIS_URL_ONE_NODE": ""}
 	if s.proc != nil {
 		env["REDIS_PIDFILE"] = s.pidFile()
+	}
+	if s.cluster != nil {
+		env["REDIS_URL_ONE_NODE"] = s.urlFor("", s.cluster.Addrs()[0])
 	}
 	if s.opts.Users {
 		for _, u := range acl.Users() {

@@ -8,8 +8,9 @@
 //
 // Scripts can use the conditions [real], [embedded] and [full] (the slow
 // tests run: WORKSHOP_FULL_TESTS=1, see Full), the variables $REDIS_URL,
-// $REDIS_MODE, $REDIS_PIDFILE (real mode), $PORT1..$PORT3 (free loopback
-// ports), and the commands in Cmds. `server restart` with flags (see Options)
+// $REDIS_MODE, $REDIS_PIDFILE (real mode), $REDIS_URL_ONE_NODE (a cluster's
+// first node alone), $PORT1..$PORT3 (free loopback ports), and the commands
+// in Cmds. `server restart` with flags (see Options)
 // gives a script a server with a password, the services' ACL users, TLS, or a
 // cluster. A slow script begins with
 //

@@ -96,18 +96,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return interrupted(ctx, err)
 	}
 
-	target, err := redisconn.FromEnv(func(k string) string {
+	// Connect: one node of a Redis Cluster in REDIS_URL gives the cluster's client.
+	rdb, _, err := redisconn.Connect(sys.ctx, func(k string) string {
 		if k == "REDIS_URL" {
 			return broker.url
 		}
 		return getenv(k)
 	})
 	if err != nil {
-		return err
-	}
-	rdb, err := redisconn.NewClient(target)
-	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	defer rdb.Close()
 	after := lastID(sys.ctx, rdb, events.PaymentStream)

@@ -13,6 +13,7 @@ import (
 	"github.com/streams-workshop/kit/consumer"
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/lang"
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // newestShown is how many of a stream's newest entries the web page shows.
@@ -134,7 +135,7 @@ func scanStreams(ctx context.Context, rdb redis.UniversalClient, pattern string)
 		}
 		return keys, iter.Err()
 	}
-	cluster, ok := rdb.(*redis.ClusterClient)
+	cluster, ok := redisconn.ClusterOf(rdb)
 	if !ok {
 		return scan(ctx, rdb)
 	}

@@ -78,6 +78,9 @@ func serveWeb(ctx context.Context, getenv func(string) string, stdout, stderr io
 		return err
 	}
 	defer rdb.Close()
+	// Once Redis answers, one node of a cluster in REDIS_URL is followed as
+	// the cluster (the page says itself what is wrong meanwhile).
+	go redisconn.Wait(ctx, rdb, target, slog.New(slog.DiscardHandler))
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpserve.New(opts.addr, webHandler(rdb, target, opts))
 	return httpserve.Serve(ctx, srv, log, func(addr net.Addr) {
