@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/redisconn"
 )
 
 // handle processes a batch and deals with a failure. It reports whether the
@@ -201,7 +203,7 @@ func (c *Consumer) ack(ctx context.Context, b *batch) error {
 			ids = append(ids, m.ID)
 		}
 	}
-	if _, cluster := c.rdb.(*redis.ClusterClient); cluster && b.beforeAck != nil {
+	if _, cluster := redisconn.ClusterOf(c.rdb); cluster && b.beforeAck != nil {
 		// A cluster's pipeline sends to each node at once: the XACK could
 		// land when the writes before it did not.
 		if _, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error { b.beforeAck(pipe); return nil }); err != nil {
