@@ -47,7 +47,7 @@ var errKeyReused = errors.New("this Idempotency-Key was used for a different ord
 func (s *service) publishOnce(ctx context.Context, key string, order events.Order) (placed, error) {
 	request := order.UserID + " " + order.ProductID + " " + order.Price // validated: no spaces inside
 	args := []any{s.maxLen, int64(s.idempotencyTTL / time.Second), order.OrderID, request}
-	for _, f := range order.Fields() {
+	for _, f := range entryFields(ctx, order) {
 		args = append(args, f)
 	}
 	keys := []string{events.OrderStream, idempotencyKeyPrefix + key}

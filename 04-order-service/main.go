@@ -27,6 +27,7 @@ import (
 	"github.com/streams-workshop/kit/httpserve"
 	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 const (
@@ -93,6 +94,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer client.Close()
+	stopTracing, err := tracing.Start(getenv, "order-service", stderr, client) // off unless OTEL_* variables ask
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // flushes the last spans
 	svc := newService(client, cfg, stdout, log)
 	svc.out = cli.EventLines(stdout, "order-service", getenv) // JSON with LOG_FORMAT=json
 	// Redis is waited for once the probes are served: under an orchestrator
@@ -177,7 +183,8 @@ func routes(s *service) http.Handler {
 	s.probes.Handle(mux) // GET /livez, /readyz and /healthz
 	mux.Handle("GET /metrics", metrics.Handler(s.registry))
 	mux.HandleFunc("GET /stats", s.handleStats)
-	return metrics.InstrumentHTTP(s.registry, mux)
+	// With tracing on, each order gets a server span (kit/tracing).
+	return tracing.HTTP(metrics.InstrumentHTTP(s.registry, mux))
 }
 
 // methodNotAllowed answers 405, as ServeMux does for a method no pattern has.

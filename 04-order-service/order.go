@@ -13,6 +13,7 @@ import (
 
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/httpserve"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // handleOrderQuery is the seed's endpoint, GET /order?userId=&productId=&price=,
@@ -63,7 +64,7 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 	if key == "" {
 		p.order = order
 		// MAXLEN ~ trims the stream; pipeline.go sends concurrent XADDs together.
-		xadd := &redis.XAddArgs{Stream: events.OrderStream, MaxLen: s.maxLen, Approx: true, Values: order.Fields()}
+		xadd := &redis.XAddArgs{Stream: events.OrderStream, MaxLen: s.maxLen, Approx: true, Values: entryFields(ctx, order)}
 		p.entryID, err = s.pipeline.XAdd(ctx, xadd)
 	} else {
 		p, err = s.publishOnce(ctx, key, order)
@@ -80,4 +81,15 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 			"Order created.", "orderId", order.OrderID, "userId", order.UserID, "productId", order.ProductID, "price", order.Price)
 	}
 	return p, err
+}
+
+// entryFields are the order's XADD fields. With tracing on, the request's
+// span goes with them as a traceparent field, so that the payment and the
+// notifications join the order's trace.
+func entryFields(ctx context.Context, order events.Order) []string {
+	fields := order.Fields()
+	if traceparent := tracing.Traceparent(ctx); traceparent != "" {
+		fields = append(fields, events.TraceField, traceparent)
+	}
+	return fields
 }

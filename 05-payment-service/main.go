@@ -20,6 +20,7 @@ import (
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 const (
@@ -107,6 +108,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
+	stopTracing, err := tracing.Start(getenv, "payment-service", stderr, rdb) // off unless OTEL_* variables ask
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // flushes the last spans
 	p.rdb, p.log = rdb, log
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer,
 		"claimMinIdle", settings.ClaimMinIdle, "maxDeliveries", settings.MaxDeliveries)

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -65,9 +66,11 @@ type payer struct {
 	records     paidRecords // records.go
 }
 
-// order is a valid order event and its entry ID.
+// order is a valid order event, its entry ID, and with tracing on the
+// traceparent of its span, for its payment entry.
 type order struct {
-	entryID string
+	entryID     string
+	traceparent string
 	events.Order
 }
 
@@ -100,7 +103,7 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		orders = append(orders, order{entryID: m.ID, Order: o})
+		orders = append(orders, order{entryID: m.ID, traceparent: m.Traceparent, Order: o})
 	}
 	if len(orders) == 0 {
 		return result, nil
@@ -141,8 +144,12 @@ func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
 	}
 	// The orderIds, then the entry IDs, each in a row, so that the script
 	// hands a row to SMISMEMBER, SADD or XACK as it is.
-	args := make([]any, 0, 3+5*len(orders))
-	args = append(args, p.maxLen, events.PaymentGroup, newest)
+	perOrder, traced := 5, slices.ContainsFunc(orders, func(o order) bool { return o.traceparent != "" })
+	if traced {
+		perOrder++ // and each payment's traceparent, or ""
+	}
+	args := make([]any, 0, 4+perOrder*len(orders))
+	args = append(args, p.maxLen, events.PaymentGroup, newest, len(orders))
 	for _, o := range orders {
 		args = append(args, o.OrderID)
 	}
@@ -151,6 +158,11 @@ func (p *payer) payOnce(ctx context.Context, orders []order) ([]int64, error) {
 	}
 	for _, o := range orders {
 		args = append(args, o.UserID, o.ProductID, o.Price)
+	}
+	if traced {
+		for _, o := range orders {
+			args = append(args, o.traceparent)
+		}
 	}
 	reply, err := payScript.Run(ctx, p.rdb, keys, args...).Int64Slice()
 	if err != nil {

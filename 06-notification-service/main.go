@@ -19,6 +19,7 @@ import (
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // defaultPort is the Spring NotificationService's port.
@@ -67,6 +68,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
+	stopTracing, err := tracing.Start(getenv, "notification-service", stderr, rdb) // off unless OTEL_* variables ask
+	if err != nil {
+		return err
+	}
+	defer stopTracing() // flushes the last spans
 	log.Info("starting", "redis", target.String(), "consumer", settings.Consumer)
 
 	n := &notifier{rdb: rdb, out: cli.EventLines(stdout, "notification-service", getenv)}

@@ -44,6 +44,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // BatchTimeout bounds the processing of one batch, handler included. A batch
@@ -82,6 +83,10 @@ const MaxBlock = 2 * time.Second
 type Message struct {
 	redis.XMessage
 	Deliveries int64
+	// Traceparent, with tracing on, is the traceparent of the span handling
+	// the entry (trace.go): an event written on its account carries it on.
+	// "" when tracing is off or the entry has no traceparent field.
+	Traceparent string
 }
 
 // Result is what a handler made of a batch.
@@ -234,6 +239,9 @@ func New(rdb redis.UniversalClient, cfg Config) (*Consumer, error) {
 		cfg.Log = slog.Default()
 	}
 	cfg.Log = cfg.Log.With("stream", cfg.Stream, "group", cfg.Group, "consumer", cfg.Consumer)
+	if tracing.Enabled() {
+		cfg.Handler = traced(cfg.Stream, cfg.Group, cfg.Handler) // trace.go
+	}
 	c := &Consumer{cfg: cfg, rdb: rdb, batches: newBatchHistogram(cfg), ages: newAgeHistogram(cfg)}
 	c.trimmed.Store(-1)
 	c.count.Store(cfg.Count)

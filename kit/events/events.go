@@ -46,6 +46,11 @@ const (
 	MaxProcessIDLength = len("18446744073709551615")
 )
 
+// TraceField is the field that carries a trace from one service to the next,
+// with tracing on: a W3C traceparent, 00-<trace ID>-<span ID>-<flags>. It is
+// not part of Order or Payment, and the parsers ignore it, as Spring does.
+const TraceField = "traceparent"
+
 // Order is an order-events entry.
 type Order struct {
 	OrderID   string `json:"orderId"`
