@@ -106,3 +106,20 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceFieldIsAccepted: with tracing on, entries carry a traceparent
+// field; the parsers ignore it, as Spring's consumers do, so an entry with
+// one is never refused (and dead-lettered) as invalid. Any value will do.
+func TestTraceFieldIsAccepted(t *testing.T) {
+	for _, traceparent := range []string{"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "", "garbage\n"} {
+		values := map[string]any{"userId": "u1", "productId": "p1", "price": "10", "orderId": "o1", TraceField: traceparent}
+		want := Order{OrderID: "o1", UserID: "u1", ProductID: "p1", Price: "10"}
+		if o, err := ParseOrder("1-0", values); err != nil || o != want {
+			t.Errorf("ParseOrder with traceparent %q = %+v, %v; want %+v", traceparent, o, err, want)
+		}
+		values["paymentProcessId"] = "7"
+		if _, err := ParsePayment("1-0", values); err != nil {
+			t.Errorf("ParsePayment with traceparent %q: %v", traceparent, err)
+		}
+	}
+}
