@@ -1,0 +1,159 @@
+package systemtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/events"
+	"github.com/streams-workshop/kit/testkit"
+)
+
+// span is what this test reads of a span that stdouttrace writes as JSON.
+type span struct {
+	Name        string
+	SpanContext struct{ TraceID, SpanID string }
+	Parent      struct{ TraceID, SpanID string }
+	Attributes  []struct {
+		Key   string
+		Value struct{ Value any }
+	}
+}
+
+func (s span) attr(key string) string {
+	for _, a := range s.Attributes {
+		if a.Key == key {
+			return fmt.Sprint(a.Value.Value)
+		}
+	}
+	return ""
+}
+
+// traceparent is the W3C traceparent that names the span.
+func (s span) traceparent() string {
+	return "00-" + s.SpanContext.TraceID + "-" + s.SpanContext.SpanID + "-01"
+}
+
+// TestOneTraceFromOrderToSMS: with OTEL_TRACES_EXPORTER=console, one order
+// placed over HTTP makes one trace across the three processes: the HTTP
+// server span, the payment span as its child (through the order entry's
+// traceparent), and the notifications' spans, the SMS's a child of the
+// payment span (through the payment entry's). Off, no entry has the field.
+func TestOneTraceFromOrderToSMS(t *testing.T) {
+	testkit.Slow(t, "the three services as processes, with and without tracing")
+	t.Run("on", func(t *testing.T) {
+		spans, entries := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=console")
+		checkChain(t, spans, entries)
+	})
+	t.Run("off", func(t *testing.T) {
+		spans, entries := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=", "OTEL_EXPORTER_OTLP_ENDPOINT=")
+		if len(spans) > 0 {
+			t.Errorf("tracing off: %d spans written, want none", len(spans))
+		}
+		for stream, e := range entries {
+			if tp, ok := e.Values[events.TraceField]; ok {
+				t.Errorf("tracing off: the %s entry has traceparent %v", stream, tp)
+			}
+		}
+	})
+}
+
+// placeTracedOrder runs the three services with env, places one order over
+// HTTP, waits for its SMS, stops the services, and returns the spans they
+// wrote and the order's entry in each stream.
+func placeTracedOrder(t *testing.T, env ...string) ([]span, map[string]redis.XMessage) {
+	srv := testkit.StartT(t)
+	rdb := srv.Client()
+	services := []*instance{
+		startService(t, srv, "order-service", "orders", env...),
+		startService(t, srv, "payment-service", "payer", env...),
+		startService(t, srv, "notification-service", "notifier", env...),
+	}
+	resp, err := http.Post(fmt.Sprintf("http://127.0.0.1:%d/orders", services[0].port), "application/json",
+		strings.NewReader(`{"userId":"u1","productId":"p1","price":"10"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var placed struct{ OrderID string }
+	json.NewDecoder(resp.Body).Decode(&placed)
+	resp.Body.Close()
+	waitFor(t, 30*time.Second, "the order's SMS", func() bool {
+		return strings.Contains(services[2].stdout.String(), "orderId: "+placed.OrderID+" (SMS sent)")
+	})
+	var spans []span
+	for _, s := range services {
+		if err := s.proc.Stop(10 * time.Second); err != nil { // the last spans are flushed on the way out
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		for _, line := range strings.Split(s.stderr.String(), "\n") {
+			var sp span
+			if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &sp) == nil && sp.Name != "" {
+				spans = append(spans, sp)
+			}
+		}
+	}
+	entries := map[string]redis.XMessage{}
+	for _, stream := range []string{events.OrderStream, events.PaymentStream} {
+		msgs := rdb.XRange(context.Background(), stream, "-", "+").Val()
+		if len(msgs) != 1 {
+			t.Fatalf("%s holds %d entries, want 1", stream, len(msgs))
+		}
+		entries[stream] = msgs[0]
+	}
+	return spans, entries
+}
+
+// checkChain checks the trace: HTTP server span → order entry → payment
+// span → payment entry → SMS span, and the mail span under the server span.
+func checkChain(t *testing.T, spans []span, entries map[string]redis.XMessage) {
+	t.Helper()
+	named := func(name string) span {
+		t.Helper()
+		for _, s := range spans {
+			if s.Name == name {
+				return s
+			}
+		}
+		t.Fatalf("no span %q among %d", name, len(spans))
+		return span{}
+	}
+	server := named("POST /orders")
+	payment := named("payment-service process order-events")
+	sms := named("notification-service process payment-events")
+	mail := named("notification-service process order-events")
+	for _, link := range []struct {
+		child  span
+		parent span
+	}{{payment, server}, {sms, payment}, {mail, server}} {
+		if link.child.SpanContext.TraceID != server.SpanContext.TraceID || link.child.Parent.SpanID != link.parent.SpanContext.SpanID {
+			t.Errorf("span %q: trace %s, parent %s; want trace %s, parent %q (%s)", link.child.Name, link.child.SpanContext.TraceID,
+				link.child.Parent.SpanID, server.SpanContext.TraceID, link.parent.Name, link.parent.SpanContext.SpanID)
+		}
+	}
+	if got := entries[events.OrderStream].Values[events.TraceField]; got != server.traceparent() {
+		t.Errorf("the order entry's traceparent is %v, want the server span's %s", got, server.traceparent())
+	}
+	if got := entries[events.PaymentStream].Values[events.TraceField]; got != payment.traceparent() {
+		t.Errorf("the payment entry's traceparent is %v, want the payment span's %s", got, payment.traceparent())
+	}
+	orderID := entries[events.OrderStream].Values["orderId"]
+	if payment.attr("orderId") != orderID || payment.attr("messaging.system") != "redis" ||
+		payment.attr("messaging.message.id") != entries[events.OrderStream].ID {
+		t.Errorf("the payment span's attributes %+v miss the order's", payment.Attributes)
+	}
+	redisSpans := 0
+	for _, s := range spans {
+		if s.attr("db.system") == "redis" || s.attr("db.system.name") == "redis" {
+			redisSpans++
+		}
+	}
+	if redisSpans == 0 {
+		t.Error("no Redis client span (redisotel)")
+	}
+}
