@@ -53,9 +53,9 @@ func help() (english, korean string) {
 		"MaxLen": defaultMaxLen, "KeyLen": maxIdempotencyKeyLen,
 		"TTL": cli.FormatDuration(defaultIdempotencyTTL), "MinTTL": cli.FormatDuration(minIdempotencyTTL),
 	}
-	values["Log"] = cli.LogHelp
+	values["Log"], values["Trace"] = cli.LogHelp, tracing.Help
 	english = cli.RenderHelp(helpEN, values)
-	values["Log"] = cli.LogHelpKO
+	values["Log"], values["Trace"] = cli.LogHelpKO, tracing.HelpKO
 	korean = cli.RenderHelp(helpKO, values)
 	return english, korean
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/streams-workshop/kit/httpserve"
 	"github.com/streams-workshop/kit/metrics"
 	"github.com/streams-workshop/kit/redisconn"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // Settings are what a consumer service reads from its environment.
@@ -38,16 +39,17 @@ type Settings struct {
 
 // EnvHelp documents the variables SettingsFromEnv reads, for -h, in English
 // and in Korean (env.en.txt, env.ko.txt), with the service's default port.
-// LOG_FORMAT and LOG_LEVEL (cli.LogHelp) end both.
+// LOG_FORMAT and LOG_LEVEL (cli.LogHelp), then the OTEL_* variables
+// (tracing.Help), end both.
 func EnvHelp(defaultPort string) (english, korean string) {
 	values := map[string]any{
 		"Port": defaultPort, "MinIdle": cli.FormatDuration(MinClaimMinIdle), "ClaimIdle": cli.FormatDuration(DefaultClaimMinIdle),
 		"MaxDeliveries": DefaultMaxDeliveries, "BatchSize": DefaultCount, "MaxCount": MaxCount, "MaxEntryBytes": DefaultMaxEntryBytes,
 		"IdleDelete": cli.FormatDuration(DefaultIdleDelete), "Redis": redisconn.DefaultAddr,
 	}
-	values["Log"] = cli.LogHelp
+	values["Log"], values["Trace"] = cli.LogHelp, tracing.Help
 	english = cli.RenderHelp(envHelpEN, values)
-	values["Log"] = cli.LogHelpKO
+	values["Log"], values["Trace"] = cli.LogHelpKO, tracing.HelpKO
 	korean = cli.RenderHelp(envHelpKO, values)
 	return english, korean
 }
