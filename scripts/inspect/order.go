@@ -12,6 +12,7 @@ import (
 
 	"github.com/streams-workshop/kit/events"
 	"github.com/streams-workshop/kit/lang"
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // pageSize is how many entries one XREVRANGE fetches while looking for an order.
@@ -122,7 +123,10 @@ type trace struct {
 	OrderID string `json:"orderId"`
 	// EntryID is the order-events entry ID that was asked for, when it led to
 	// the order's orderId.
-	EntryID string        `json:"entryId,omitempty"`
+	EntryID string `json:"entryId,omitempty"`
+	// TraceID is the OpenTelemetry trace of the order, from the traceparent
+	// field its entries carry when the services trace (kit/tracing).
+	TraceID string        `json:"traceId,omitempty"`
 	Entries []tracedEntry `json:"entries"` // in time order
 	Scanned []scanned     `json:"scanned"`
 }
@@ -178,6 +182,9 @@ func traceOrder(ctx context.Context, rdb redis.UniversalClient, srv server, orde
 	}
 	slices.SortStableFunc(found, func(a, b entry) int { return events.CompareIDs(a.ID, b.ID) })
 	for _, e := range found {
+		if t.TraceID == "" {
+			t.TraceID = tracing.TraceID(e.field(events.TraceField))
+		}
 		te := tracedEntry{entry: e, Time: events.IDTime(e.ID)}
 		if !isDeadLetter(e.Stream) {
 			if te.Groups, err = deliveriesOf(ctx, rdb, srv, e); err != nil {
@@ -225,7 +232,11 @@ func writeTrace(w io.Writer, t trace) {
 		fmt.Fprintf(w, lang.Pick("%s %s has orderId %s: following that.\n", "%s %s의 orderId: %s. 그 orderId를 따라간다.\n"),
 			events.OrderStream, t.EntryID, t.OrderID)
 	}
-	titleColor.Fprintf(w, lang.Pick("Order %s\n\n", "주문 %s\n\n"), t.OrderID)
+	titleColor.Fprintf(w, lang.Pick("Order %s\n", "주문 %s\n"), t.OrderID)
+	if t.TraceID != "" {
+		fmt.Fprintf(w, lang.Pick("Trace ID (OpenTelemetry): %s\n", "트레이스 ID(OpenTelemetry): %s\n"), t.TraceID)
+	}
+	fmt.Fprintln(w)
 	for i, e := range t.Entries {
 		since := ""
 		if i > 0 {

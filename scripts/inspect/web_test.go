@@ -174,6 +174,18 @@ func TestOrderJSON(t *testing.T) {
 	if len(o.Entries) != 1 || o.Entries[0].Stream != "order-events:dlq:payment-service-group" {
 		t.Errorf("o9: %+v; want its dead letter", o)
 	}
+	// An order traced by the services shows its trace ID; the others none.
+	const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	do(t, rdb, "XADD", "order-events", "1700000000020-0", "userId", "u3", "productId", "p3", "price", "30", "orderId", "o3", "traceparent", traceparent)
+	getJSON(t, web.URL+"/api/order?id=o3", "", &o)
+	if o.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("o3: traceId %q, want the one in its traceparent", o.TraceID)
+	}
+	o = webOrder{}
+	getJSON(t, web.URL+"/api/order?id=o1", "", &o)
+	if o.TraceID != "" {
+		t.Errorf("o1 has no traceparent: traceId %q, want none", o.TraceID)
+	}
 	getJSON(t, web.URL+"/api/order?id=nobody", "", &o)
 	if len(o.Entries) != 0 || len(o.Scanned) != 3 || o.Error != "" {
 		t.Errorf("nobody: %+v; want no entry, three streams scanned", o)

@@ -68,6 +68,7 @@ const LABELS = {
     notDelivered: 'not delivered yet',
     deadLetter: 'dead letter',
     following: 'order-events {0} has orderId {1}: following that.',
+    traceId: 'Trace ID (OpenTelemetry):',
     notFound: 'No entry about this order in what was read.',
     scanned: 'Read: {0}.',
     scannedOne: '{0} {1} of {2} entries',
@@ -124,6 +125,7 @@ const LABELS = {
     notDelivered: '아직 전달 안 됨',
     deadLetter: 'dead letter',
     following: 'order-events {0}의 orderId는 {1}입니다. 그것을 따라갑니다.',
+    traceId: '트레이스 ID(OpenTelemetry):',
     notFound: '읽은 범위에 이 주문의 엔트리가 없습니다.',
     scanned: '읽은 범위: {0}.',
     scannedOne: '{0} {2}개 중 {1}개',
@@ -364,6 +366,7 @@ function drawTrace(tr) {
   fill(box,
     tr.entryId ? el('p', {}, prose(t('following', tr.entryId, tr.orderId))) : null,
     el('h3', { class: 'clip', title: tr.orderId }, 'orderId ', el('code', {}, tr.orderId)),
+    tr.traceId ? el('p', { class: 'trace-id' }, t('traceId'), ' ', el('code', {}, tr.traceId)) : null,
     items.length ? el('ol', { class: 'timeline' }, items) : el('p', { class: 'empty' }, prose(t('notFound'))),
     el('p', { class: 'hint' }, prose(t('scanned', read))));
 }
