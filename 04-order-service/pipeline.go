@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/streams-workshop/kit/tracing"
 )
 
 // sharedPipeline sends the XADDs of concurrent requests to Redis together, in
@@ -65,7 +67,7 @@ func (p *sharedPipeline) XAdd(ctx context.Context, args *redis.XAddArgs) (string
 		if len(batch) == 0 {
 			continue // all past their deadline, and answered
 		}
-		ctx, cancel := context.WithDeadline(context.Background(), batchDeadline)
+		ctx, cancel := context.WithDeadline(batchContext(ctx), batchDeadline)
 		pipe := p.redis.Pipeline()
 		cmds := make([]*redis.StringCmd, len(batch))
 		for i, q := range batch {
@@ -101,6 +103,16 @@ func (p *sharedPipeline) takeBatch() (batch []*queuedXAdd, deadline time.Time) {
 		}
 	}
 	return batch, deadline
+}
+
+// batchContext is what a batch is sent under: nothing of the request that
+// sends it, but with tracing on its span, so that the pipeline's Redis span
+// shows in that request's trace.
+func batchContext(request context.Context) context.Context {
+	if !tracing.Enabled() {
+		return context.Background()
+	}
+	return context.WithoutCancel(request)
 }
 
 func (q *queuedXAdd) answer(entryID string, err error) {
