@@ -65,7 +65,10 @@ func StartEntry(ctx context.Context, stream, group, entryID string, values map[s
 	if orderID == "" {
 		orderID = entryID // as the consumers do for a Spring order
 	}
-	name := *service.Load() + " process " + stream
+	name := "process " + stream
+	if s := service.Load(); s != nil {
+		name = *s + " " + name
+	}
 	ctx, span := tracer().Start(ctx, name, trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(
 		attribute.String("messaging.system", "redis"),
 		attribute.String("messaging.operation.type", "process"),

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,10 +43,9 @@ var (
 // Enabled reports whether tracing is on.
 func Enabled() bool { return enabled.Load() }
 
-// Start turns tracing on when the OTEL_* variables ask for it, and traces
-// the commands sent to rdb. OTEL_TRACES_EXPORTER=console writes each span as
-// a line of JSON to console. The returned stop flushes the spans not yet
-// exported: call it on the way out, after SIGTERM.
+// Start turns tracing on when the OTEL_* variables ask for it, rdb's commands
+// included; console gets the spans of OTEL_TRACES_EXPORTER=console. Call the
+// returned stop on the way out (after SIGTERM): it flushes the last spans.
 func Start(getenv func(string) string, name string, console io.Writer, rdb redis.UniversalClient) (stop func(), err error) {
 	exporter, err := exporterFromEnv(getenv, console)
 	if err != nil || exporter == nil {
@@ -62,6 +62,9 @@ func Start(getenv func(string) string, name string, console io.Writer, rdb redis
 // variables: OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _TIMEOUT, and more.
 func exporterFromEnv(getenv func(string) string, console io.Writer) (sdktrace.SpanExporter, error) {
 	kind := getenv("OTEL_TRACES_EXPORTER")
+	if strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") {
+		return nil, nil
+	}
 	if kind == "" && getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
 		return nil, nil
 	}

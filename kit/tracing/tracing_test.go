@@ -24,6 +24,7 @@ func TestOffUnlessTheVariablesAsk(t *testing.T) {
 		{"OTEL_TRACES_EXPORTER": "none"},
 		{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://localhost:4318"},
 		{"OTEL_SERVICE_NAME": "x"},
+		{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "console"},
 	} {
 		stop, err := Start(env(vars), "test-service", nil, nil)
 		if err != nil {
