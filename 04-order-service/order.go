@@ -76,8 +76,9 @@ func (s *service) placeOrder(ctx context.Context, key string, order events.Order
 		s.replayed.Add(1)
 	default:
 		s.accepted.Add(1)
-		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON.
-		s.out.PrintEvent(fmt.Sprintf("Order created. orderId=%s userId=%s productId=%s price=%s", order.OrderID, order.UserID, order.ProductID, order.Price),
+		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON,
+		// and its trace_id with tracing on.
+		s.out.PrintTracedEvent(tracing.Traceparent(ctx), fmt.Sprintf("Order created. orderId=%s userId=%s productId=%s price=%s", order.OrderID, order.UserID, order.ProductID, order.Price),
 			"Order created.", "orderId", order.OrderID, "userId", order.UserID, "productId", order.ProductID, "price", order.Price)
 	}
 	return p, err

@@ -115,13 +115,14 @@ func (p *payer) pay(ctx context.Context, batch []consumer.Message) (consumer.Res
 	lines := make([]string, len(ids)) // one write per batch: see docs/performance.md
 	for i, id := range ids {
 		orderID := events.Printable(orders[i].OrderID)
-		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON.
+		// The seed's line; with LOG_FORMAT=json, its words and fields in JSON,
+		// and its trace_id with tracing on.
 		if id != 0 {
 			p.paid.Add(1)
-			lines[i] = p.out.Event(fmt.Sprintf("[Order consumed] Created payment: %d   orderId: %s", id, orderID), "[Order consumed] Created payment", "paymentProcessId", fmt.Sprint(id), "orderId", orderID)
+			lines[i] = p.out.TracedEvent(orders[i].traceparent, fmt.Sprintf("[Order consumed] Created payment: %d   orderId: %s", id, orderID), "[Order consumed] Created payment", "paymentProcessId", fmt.Sprint(id), "orderId", orderID)
 		} else {
 			p.alreadyPaid.Add(1)
-			lines[i] = p.out.Event(fmt.Sprintf("[Order consumed] Already paid   orderId: %s (not paid twice)", orderID), "[Order consumed] Already paid (not paid twice)", "orderId", orderID)
+			lines[i] = p.out.TracedEvent(orders[i].traceparent, fmt.Sprintf("[Order consumed] Already paid   orderId: %s (not paid twice)", orderID), "[Order consumed] Already paid (not paid twice)", "orderId", orderID)
 		}
 	}
 	p.out.Print(strings.Join(lines, "\n"))

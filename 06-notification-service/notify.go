@@ -60,12 +60,12 @@ func (n *notifier) mail(ctx context.Context, batch []consumer.Message) (consumer
 			result.Reject(m.ID, "invalid order: "+err.Error())
 			continue
 		}
-		id := "mail:" + order.OrderID
+		id, traceparent := "mail:"+order.OrderID, m.Traceparent // "" with tracing off
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.mails.Add(1)
 			// Fields from a stream are untrusted: each goes through Printable.
 			userID, productID, orderID := events.Printable(order.UserID), events.Printable(order.ProductID), events.Printable(order.OrderID)
-			n.out.PrintEvent(mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)", userID, productID, events.Printable(id), note, orderID),
+			n.out.PrintTracedEvent(traceparent, mailColor.Sprintf("[Order consumed] userId: %s   productId: %s   notificationId: %s%s   orderId: %s (mail sent)", userID, productID, events.Printable(id), note, orderID),
 				"[Order consumed] mail sent"+note, "userId", userID, "productId", productID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}
@@ -84,11 +84,11 @@ func (n *notifier) sms(ctx context.Context, batch []consumer.Message) (consumer.
 			result.Reject(m.ID, "invalid payment: "+err.Error())
 			continue
 		}
-		id := "sms:" + payment.OrderID
+		id, traceparent := "sms:"+payment.OrderID, m.Traceparent // "" with tracing off
 		todo = append(todo, notification{id: id, send: func(note string) {
 			n.texts.Add(1)
 			userID, paymentID, orderID := events.Printable(payment.UserID), events.Printable(payment.PaymentProcessID), events.Printable(payment.OrderID)
-			n.out.PrintEvent(smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)", userID, paymentID, events.Printable(id), note, orderID),
+			n.out.PrintTracedEvent(traceparent, smsColor.Sprintf("[Payment consumed] userId: %s   paymentProcessId: %s   notificationId: %s%s   orderId: %s (SMS sent)", userID, paymentID, events.Printable(id), note, orderID),
 				"[Payment consumed] SMS sent"+note, "userId", userID, "paymentProcessId", paymentID, "notificationId", events.Printable(id), "orderId", orderID)
 		}})
 	}

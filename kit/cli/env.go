@@ -115,6 +115,21 @@ func (l *Lines) Event(text, msg string, fields ...any) string {
 // PrintEvent writes Event's line.
 func (l *Lines) PrintEvent(text, msg string, fields ...any) { l.Print(l.Event(text, msg, fields...)) }
 
+// TracedEvent is Event for an event in a trace: with LOG_FORMAT=json, the
+// trace ID in traceparent (a W3C traceparent, "" for none) is the field
+// trace_id, so that a log collector can lead from the line to its trace.
+func (l *Lines) TracedEvent(traceparent, text, msg string, fields ...any) string {
+	if l.service == "" || len(traceparent) != len("00-")+32+len("-")+16+len("-01") {
+		return l.Event(text, msg, fields...)
+	}
+	return l.Event(text, msg, append(fields, "trace_id", traceparent[3:35])...)
+}
+
+// PrintTracedEvent writes TracedEvent's line.
+func (l *Lines) PrintTracedEvent(traceparent, text, msg string, fields ...any) {
+	l.Print(l.TracedEvent(traceparent, text, msg, fields...))
+}
+
 // Printf writes one line; the newline is added.
 func (l *Lines) Printf(format string, args ...any) {
 	l.Print(fmt.Sprintf(format, args...))

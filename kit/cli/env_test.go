@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -122,5 +123,27 @@ func TestEventLines(t *testing.T) {
 	if rec["msg"] != "[Order consumed] Created payment" || rec["paymentProcessId"] != 7.0 || rec["orderId"] != "o1\n" ||
 		rec["service"] != "payment-service" || rec["level"] != "INFO" {
 		t.Errorf("JSON mode: %v", rec)
+	}
+}
+
+// TestTracedEventLines: with LOG_FORMAT=json, an event in a trace carries its
+// trace ID; without a traceparent, or in text mode, the line is Event's.
+func TestTracedEventLines(t *testing.T) {
+	const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	js := EventLines(io.Discard, "payment-service", vars(map[string]string{"LOG_FORMAT": "json"}))
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(js.TracedEvent(traceparent, "ignored", "paid", "orderId", "o1")), &rec); err != nil ||
+		rec["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" || rec["orderId"] != "o1" {
+		t.Errorf("JSON with a traceparent: %v (%v), want trace_id", rec, err)
+	}
+	if got := js.TracedEvent("", "ignored", "paid", "orderId", "o1"); strings.Contains(got, "trace_id") {
+		t.Errorf("JSON without a traceparent: %s, want no trace_id", got)
+	}
+	text := EventLines(io.Discard, "payment-service", vars(nil))
+	if got := text.TracedEvent(traceparent, "the seed's line", "paid", "orderId", "o1"); got != "the seed's line" {
+		t.Errorf("text mode: %q, want the seed's line", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { text.TracedEvent("", "line", "paid", "orderId", "o1") }); n != 0 {
+		t.Errorf("text mode: %v allocations, want 0", n)
 	}
 }

@@ -48,11 +48,12 @@ func (s span) traceparent() string {
 func TestOneTraceFromOrderToSMS(t *testing.T) {
 	testkit.Slow(t, "the three services as processes, with and without tracing")
 	t.Run("on", func(t *testing.T) {
-		spans, entries := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=console")
+		spans, entries, lines := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=console", "LOG_FORMAT=json")
 		checkChain(t, spans, entries)
+		checkTraceIDs(t, spans, lines)
 	})
 	t.Run("off", func(t *testing.T) {
-		spans, entries := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=", "OTEL_EXPORTER_OTLP_ENDPOINT=")
+		spans, entries, _ := placeTracedOrder(t, "OTEL_TRACES_EXPORTER=", "OTEL_EXPORTER_OTLP_ENDPOINT=")
 		if len(spans) > 0 {
 			t.Errorf("tracing off: %d spans written, want none", len(spans))
 		}
@@ -66,8 +67,8 @@ func TestOneTraceFromOrderToSMS(t *testing.T) {
 
 // placeTracedOrder runs the three services with env, places one order over
 // HTTP, waits for its SMS, stops the services, and returns the spans they
-// wrote and the order's entry in each stream.
-func placeTracedOrder(t *testing.T, env ...string) ([]span, map[string]redis.XMessage) {
+// wrote, the order's entry in each stream, and the services' stdout.
+func placeTracedOrder(t *testing.T, env ...string) ([]span, map[string]redis.XMessage, string) {
 	srv := testkit.StartT(t)
 	rdb := srv.Client()
 	services := []*instance{
@@ -84,7 +85,8 @@ func placeTracedOrder(t *testing.T, env ...string) ([]span, map[string]redis.XMe
 	json.NewDecoder(resp.Body).Decode(&placed)
 	resp.Body.Close()
 	waitFor(t, 30*time.Second, "the order's SMS", func() bool {
-		return strings.Contains(services[2].stdout.String(), "orderId: "+placed.OrderID+" (SMS sent)")
+		out := services[2].stdout.String() // text or JSON
+		return strings.Contains(out, placed.OrderID) && strings.Contains(out, "SMS sent")
 	})
 	var spans []span
 	for _, s := range services {
@@ -106,7 +108,36 @@ func placeTracedOrder(t *testing.T, env ...string) ([]span, map[string]redis.XMe
 		}
 		entries[stream] = msgs[0]
 	}
-	return spans, entries
+	var stdout strings.Builder
+	for _, s := range services {
+		stdout.WriteString(s.stdout.String())
+	}
+	return spans, entries, stdout.String()
+}
+
+// checkTraceIDs checks that with LOG_FORMAT=json each service's line about
+// the order carries the trace's ID.
+func checkTraceIDs(t *testing.T, spans []span, stdout string) {
+	t.Helper()
+	var want string
+	for _, s := range spans {
+		if s.Name == "POST /orders" {
+			want = s.SpanContext.TraceID
+		}
+	}
+	lines := 0
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var event struct {
+			TraceID string `json:"trace_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &event); err != nil || event.TraceID != want {
+			t.Errorf("line %q: trace_id %q, want %s", line, event.TraceID, want)
+		}
+		lines++
+	}
+	if lines != 4 { // order created, payment, mail, SMS
+		t.Errorf("%d lines on stdout, want 4:\n%s", lines, stdout)
+	}
 }
 
 // checkChain checks the trace: HTTP server span → order entry → payment
