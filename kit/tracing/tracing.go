@@ -54,7 +54,11 @@ func Start(getenv func(string) string, name string, console io.Writer, rdb redis
 	if s := getenv("OTEL_SERVICE_NAME"); s != "" {
 		name = s
 	}
-	return use(name, sdktrace.WithBatcher(exporter), rdb)
+	options := []sdktrace.TracerProviderOption{sdktrace.WithBatcher(exporter)}
+	if getenv("OTEL_TRACES_SAMPLER") == "" { // else the SDK's sampler, from the variables
+		options = append(options, sdktrace.WithSampler(noLoneClientSpans{}))
+	}
+	return use(name, rdb, options...)
 }
 
 // exporterFromEnv is the exporter that OTEL_TRACES_EXPORTER names (otlp by
@@ -87,16 +91,16 @@ func exporterFromEnv(getenv func(string) string, console io.Writer) (sdktrace.Sp
 // Use turns tracing on with exporter, synchronously: each span is exported
 // as it ends. It is for tests (sdk/trace/tracetest's in-memory exporter).
 func Use(name string, exporter sdktrace.SpanExporter, rdb redis.UniversalClient) (stop func()) {
-	stop, _ = use(name, sdktrace.WithSyncer(exporter), rdb)
+	stop, _ = use(name, rdb, sdktrace.WithSyncer(exporter), sdktrace.WithSampler(noLoneClientSpans{}))
 	return stop
 }
 
-func use(name string, export sdktrace.TracerProviderOption, rdb redis.UniversalClient) (stop func(), err error) {
+func use(name string, rdb redis.UniversalClient, options ...sdktrace.TracerProviderOption) (stop func(), err error) {
 	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(attribute.String("service.name", name)))
 	if err != nil {
 		return func() {}, err
 	}
-	provider := sdktrace.NewTracerProvider(export, sdktrace.WithResource(res))
+	provider := sdktrace.NewTracerProvider(append(options, sdktrace.WithResource(res))...)
 	if rdb != nil {
 		// Statements off: a payment batch has thousands of arguments, and an
 		// order's fields are the user's.
@@ -118,6 +122,22 @@ func use(name string, export sdktrace.TracerProviderOption, rdb redis.UniversalC
 		otel.SetTracerProvider(noop.NewTracerProvider())
 	}, nil
 }
+
+// noLoneClientSpans samples every trace, as the SDK's default does, but a
+// Redis command sent outside any span (a consumer's blocking read, a timer's
+// claim) starts none: idle consumers would start a trace every second.
+type noLoneClientSpans struct{}
+
+func (noLoneClientSpans) ShouldSample(p sdktrace.SamplingParameters) sdktrace.SamplingResult {
+	if p.Kind == trace.SpanKindClient && !trace.SpanContextFromContext(p.ParentContext).IsValid() {
+		return sdktrace.SamplingResult{Decision: sdktrace.Drop}
+	}
+	return sampleAll.ShouldSample(p)
+}
+
+var sampleAll = sdktrace.ParentBased(sdktrace.AlwaysSample())
+
+func (noLoneClientSpans) Description() string { return "NoLoneClientSpans" }
 
 // tracer makes the spans of this package.
 func tracer() trace.Tracer {

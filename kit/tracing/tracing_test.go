@@ -153,3 +153,23 @@ func TestHTTPContinuesTheCallersTrace(t *testing.T) {
 		t.Errorf("Traceparent in the handler %q, want %q", inHandler, want)
 	}
 }
+
+// TestLoneRedisCommandsStartNoTrace: a client span without a parent (an
+// idle consumer's read) is dropped; one inside a span is kept.
+func TestLoneRedisCommandsStartNoTrace(t *testing.T) {
+	spans := tracetest.NewInMemoryExporter()
+	defer Use("payment-service", spans, nil)()
+	_, lone := tracer().Start(context.Background(), "xreadgroup", trace.WithSpanKind(trace.SpanKindClient))
+	lone.End()
+	ctx, e := StartEntry(context.Background(), "order-events", "g", "1-1", map[string]any{})
+	_, child := tracer().Start(ctx, "evalsha", trace.WithSpanKind(trace.SpanKindClient))
+	child.End()
+	e.End(nil)
+	var names []string
+	for _, s := range spans.GetSpans() {
+		names = append(names, s.Name)
+	}
+	if strings.Join(names, ",") != "evalsha,payment-service process order-events" {
+		t.Errorf("exported %v, want the entry's span and the command inside it only", names)
+	}
+}

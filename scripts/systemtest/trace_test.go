@@ -178,17 +178,27 @@ func checkChain(t *testing.T, spans []span, entries map[string]redis.XMessage) {
 		payment.attr("messaging.message.id") != entries[events.OrderStream].ID {
 		t.Errorf("the payment span's attributes %+v miss the order's", payment.Attributes)
 	}
-	// The XADD of the order and the payment script show in the trace too.
+	// The XADD of the order and the payment script show in the trace too;
+	// an idle consumer's reads start no trace.
 	for _, parent := range []span{server, payment} {
 		if !hasRedisChild(spans, parent) {
 			t.Errorf("no Redis client span (redisotel) under %q", parent.Name)
 		}
 	}
+	for _, s := range spans {
+		if isRedis(s) && strings.Trim(s.Parent.SpanID, "0") == "" {
+			t.Errorf("Redis span %q has no parent: a trace of its own", s.Name)
+		}
+	}
+}
+
+func isRedis(s span) bool {
+	return s.attr("db.system") == "redis" || s.attr("db.system.name") == "redis"
 }
 
 func hasRedisChild(spans []span, parent span) bool {
 	for _, s := range spans {
-		if (s.attr("db.system") == "redis" || s.attr("db.system.name") == "redis") && s.Parent.SpanID == parent.SpanContext.SpanID {
+		if isRedis(s) && s.Parent.SpanID == parent.SpanContext.SpanID {
 			return true
 		}
 	}
