@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer client.Close()
-	stopTracing, err := tracing.Start(getenv, "order-service", stderr, client) // off unless OTEL_* variables ask
+	stopTracing, err := tracing.Start(getenv, "order-service", stderr, log, client) // off unless OTEL_* variables ask
 	if err != nil {
 		return err
 	}

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
-	stopTracing, err := tracing.Start(getenv, "payment-service", stderr, rdb) // off unless OTEL_* variables ask
+	stopTracing, err := tracing.Start(getenv, "payment-service", stderr, log, rdb) // off unless OTEL_* variables ask
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer rdb.Close()
-	stopTracing, err := tracing.Start(getenv, "notification-service", stderr, rdb) // off unless OTEL_* variables ask
+	stopTracing, err := tracing.Start(getenv, "notification-service", stderr, log, rdb) // off unless OTEL_* variables ask
 	if err != nil {
 		return err
 	}

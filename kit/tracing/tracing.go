@@ -11,11 +11,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/redis/go-redis/extra/redisotel/v9"
 	"github.com/redis/go-redis/v9"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -44,9 +46,9 @@ var (
 func Enabled() bool { return enabled.Load() }
 
 // Start turns tracing on when the OTEL_* variables ask for it, rdb's commands
-// included; console gets the spans of OTEL_TRACES_EXPORTER=console. Call the
-// returned stop on the way out (after SIGTERM): it flushes the last spans.
-func Start(getenv func(string) string, name string, console io.Writer, rdb redis.UniversalClient) (stop func(), err error) {
+// included; console gets the spans of OTEL_TRACES_EXPORTER=console, log the
+// exporter's errors. Call the returned stop on the way out: it flushes.
+func Start(getenv func(string) string, name string, console io.Writer, log *slog.Logger, rdb redis.UniversalClient) (stop func(), err error) {
 	exporter, err := exporterFromEnv(getenv, console)
 	if err != nil || exporter == nil {
 		return func() {}, err
@@ -58,7 +60,7 @@ func Start(getenv func(string) string, name string, console io.Writer, rdb redis
 	if getenv("OTEL_TRACES_SAMPLER") == "" { // else the SDK's sampler, from the variables
 		options = append(options, sdktrace.WithSampler(noLoneClientSpans{}))
 	}
-	return use(name, rdb, options...)
+	return use(name, log, rdb, options...)
 }
 
 // exporterFromEnv is the exporter that OTEL_TRACES_EXPORTER names (otlp by
@@ -91,11 +93,11 @@ func exporterFromEnv(getenv func(string) string, console io.Writer) (sdktrace.Sp
 // Use turns tracing on with exporter, synchronously: each span is exported
 // as it ends. It is for tests (sdk/trace/tracetest's in-memory exporter).
 func Use(name string, exporter sdktrace.SpanExporter, rdb redis.UniversalClient) (stop func()) {
-	stop, _ = use(name, rdb, sdktrace.WithSyncer(exporter), sdktrace.WithSampler(noLoneClientSpans{}))
+	stop, _ = use(name, slog.New(slog.DiscardHandler), rdb, sdktrace.WithSyncer(exporter), sdktrace.WithSampler(noLoneClientSpans{}))
 	return stop
 }
 
-func use(name string, rdb redis.UniversalClient, options ...sdktrace.TracerProviderOption) (stop func(), err error) {
+func use(name string, log *slog.Logger, rdb redis.UniversalClient, options ...sdktrace.TracerProviderOption) (stop func(), err error) {
 	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(attribute.String("service.name", name)))
 	if err != nil {
 		return func() {}, err
@@ -110,6 +112,9 @@ func use(name string, rdb redis.UniversalClient, options ...sdktrace.TracerProvi
 			return func() {}, err
 		}
 	}
+	// In the service's log, not as plain lines among JSON ones (LOG_FORMAT=json).
+	otel.SetLogger(logr.FromSlogHandler(log.Handler()))
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { log.Warn("tracing: spans not sent", "err", err) }))
 	otel.SetTracerProvider(provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 	service.Store(&name)
@@ -118,7 +123,9 @@ func use(name string, rdb redis.UniversalClient, options ...sdktrace.TracerProvi
 		enabled.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()
-		provider.Shutdown(ctx) // flushes; an unreachable collector loses the last spans, not the service
+		if err := provider.Shutdown(ctx); err != nil { // flushes
+			log.Warn("tracing: the last spans were not sent", "err", err)
+		}
 		otel.SetTracerProvider(noop.NewTracerProvider())
 	}, nil
 }

@@ -3,12 +3,14 @@ package tracing
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -26,7 +28,7 @@ func TestOffUnlessTheVariablesAsk(t *testing.T) {
 		{"OTEL_SERVICE_NAME": "x"},
 		{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "console"},
 	} {
-		stop, err := Start(env(vars), "test-service", nil, nil)
+		stop, err := Start(env(vars), "test-service", nil, slog.Default(), nil)
 		if err != nil {
 			t.Fatalf("%v: %v", vars, err)
 		}
@@ -53,7 +55,7 @@ func TestBadVariablesAreErrors(t *testing.T) {
 		{"OTEL_TRACES_EXPORTER": "zipkin"},
 		{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
 	} {
-		if _, err := Start(env(vars), "test-service", nil, nil); err == nil || Enabled() {
+		if _, err := Start(env(vars), "test-service", nil, slog.Default(), nil); err == nil || Enabled() {
 			t.Errorf("%v: no error", vars)
 		}
 	}
@@ -61,7 +63,7 @@ func TestBadVariablesAreErrors(t *testing.T) {
 
 func TestConsoleWritesSpansAsJSONLines(t *testing.T) {
 	var out bytes.Buffer
-	stop, err := Start(env(map[string]string{"OTEL_TRACES_EXPORTER": "console", "OTEL_SERVICE_NAME": "renamed"}), "test-service", &out, nil)
+	stop, err := Start(env(map[string]string{"OTEL_TRACES_EXPORTER": "console", "OTEL_SERVICE_NAME": "renamed"}), "test-service", &out, slog.Default(), nil)
 	if err != nil || !Enabled() {
 		t.Fatalf("console: %v, enabled %v", err, Enabled())
 	}
@@ -171,5 +173,29 @@ func TestLoneRedisCommandsStartNoTrace(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "evalsha,payment-service process order-events" {
 		t.Errorf("exported %v, want the entry's span and the command inside it only", names)
+	}
+}
+
+// failing is an exporter whose collector never answers.
+type failing struct{ sdktrace.SpanExporter }
+
+func (failing) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error {
+	return errString("connection refused")
+}
+func (failing) Shutdown(context.Context) error { return nil }
+
+// TestExportErrorsGoToTheLog: spans that cannot be sent are a warning in the
+// service's log (JSON with LOG_FORMAT=json), and the service goes on.
+func TestExportErrorsGoToTheLog(t *testing.T) {
+	var logs bytes.Buffer
+	stop, err := use("order-service", slog.New(slog.NewJSONHandler(&logs, nil)), nil, sdktrace.WithBatcher(failing{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, e := StartEntry(context.Background(), "order-events", "g", "1-1", map[string]any{})
+	e.End(nil)
+	stop()
+	if !strings.Contains(logs.String(), `"level":"WARN","msg":"tracing: `) || !strings.Contains(logs.String(), `"err":"connection refused"`) {
+		t.Errorf("log: %s", logs.String())
 	}
 }
