@@ -93,12 +93,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if p.delay, err = cli.Duration(getenv, "PAYMENT_DELAY", 0, 0, maxDelay); err != nil {
 		return err
 	}
-	inFlight, err := cli.PositiveInt(getenv, "BATCHES_IN_FLIGHT", defaultInFlight)
+	inFlight, err := batchesInFlight(getenv)
 	if err != nil {
 		return err
-	}
-	if inFlight > maxInFlight {
-		return fmt.Errorf("BATCHES_IN_FLIGHT=%q: want at most %d", getenv("BATCHES_IN_FLIGHT"), maxInFlight)
 	}
 
 	// Redis is waited for once the probes are served (start, below): under an
@@ -132,4 +129,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	reg.MustRegister(p.collectors()...)
 	start := p.waitThen(consumer.WaitForRedis(rdb, target, getenv, log, reg, "the records of paid orders: an order could be paid twice"))
 	return consumer.Serve(ctx, rdb, settings, log, reg, p.stats, start, orders)
+}
+
+// batchesInFlight reads BATCHES_IN_FLIGHT, from 1 to maxInFlight.
+func batchesInFlight(getenv func(string) string) (int64, error) {
+	n, err := cli.PositiveInt(getenv, "BATCHES_IN_FLIGHT", defaultInFlight)
+	if err == nil && n > maxInFlight {
+		err = fmt.Errorf("BATCHES_IN_FLIGHT=%q: want at most %d", getenv("BATCHES_IN_FLIGHT"), maxInFlight)
+	}
+	return n, err
 }
