@@ -97,6 +97,8 @@ func Use(name string, exporter sdktrace.SpanExporter, rdb redis.UniversalClient)
 	return stop
 }
 
+// use installs a tracer provider made with options, and the propagator of
+// W3C traceparent: the common part of Start and Use.
 func use(name string, log *slog.Logger, rdb redis.UniversalClient, options ...sdktrace.TracerProviderOption) (stop func(), err error) {
 	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(attribute.String("service.name", name)))
 	if err != nil {
