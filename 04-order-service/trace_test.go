@@ -46,6 +46,12 @@ func TestOrderEntryCarriesTheRequestsSpan(t *testing.T) {
 			t.Errorf("%s %s: server span's parent %v, want the caller's span", tc.method, tc.target, server.Parent)
 		}
 		entries := ts.entries(t)
+		// The seed's Spring listeners read the fields they know by name
+		// (map.get("userId"), ...): the extra field changes nothing for them.
+		spring := entries[len(entries)-1].Values
+		if spring["userId"] != "u1" || spring["productId"] != "p1" || spring["price"] != "10" || len(spring) != 5 {
+			t.Errorf("%s %s: entry %v, want userId, productId, price, orderId and traceparent", tc.method, tc.target, spring)
+		}
 		got := entries[len(entries)-1].Values[events.TraceField]
 		want := "00-4bf92f3577b34da6a3ce929d0e0e4736-" + server.SpanContext.SpanID().String() + "-01"
 		if got != want {
