@@ -22,11 +22,8 @@ func traced(stream, group string, handle Handler) Handler {
 			}
 		}
 		result, err := handle(handlerCtx, batch)
-		var rejected map[string]string
+		rejected := make(map[string]string, len(result.Rejected))
 		for _, r := range result.Rejected {
-			if rejected == nil {
-				rejected = map[string]string{}
-			}
 			rejected[r.ID] = r.Reason
 		}
 		for i, e := range entries {

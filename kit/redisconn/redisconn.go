@@ -356,8 +356,9 @@ func IsAuthError(err error) bool {
 // Connect reads the environment, builds a client and checks with PING, within
 // a few seconds, that the server answers, and that it is as new as each need
 // says (Redis62, Redis70). When the one address in REDIS_URL is a node of a
-// Redis Cluster, it returns a cluster client seeded with it. On failure the error is an *UnreachableError, a
-// *TooOldError (or a configuration error), fit to print as is.
+// Redis Cluster, it returns a cluster client seeded with it. On failure the
+// error is an *UnreachableError, a *TooOldError (or a configuration error),
+// fit to print as is.
 func Connect(ctx context.Context, getenv func(string) string, needs ...Need) (redis.UniversalClient, Target, error) {
 	t, err := FromEnv(getenv)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Package tracing sets up OpenTelemetry tracing for the three services, from
 // the standard OTEL_* variables. Tracing is off unless OTEL_TRACES_EXPORTER
-// or OTEL_EXPORTER_OTLP_ENDPOINT asks for it: then the tracer provider is the
+// or OTEL_EXPORTER_OTLP_ENDPOINT asks for it. Off, the tracer provider is the
 // no-op one, and every function here returns at once, allocating nothing.
 //
 // With tracing on, a trace crosses the streams as a field of each entry,
