@@ -896,19 +896,23 @@ func TestNotify(t *testing.T) {
 
 	// It starts again, and handles what it still holds; then the same
 	// payment is published twice, as 05's PayThenAck did, and a new order
-	// comes.
+	// comes, whose key holds main.go's claim, left by an attempt cut off
+	// before it sent: only "sent" means sent.
 	third := s.start(s.p.send)
 	third.WaitIdle()
 	sentAgain = sentAgain || s.p.count("mail o-40") > 1 || s.p.count("sms o-40") > 1
 	s.write("sms", "*", "o-40")
+	if err := own.Set(ctx, keyOf("mail o-41"), "sending:an-earlier-attempt", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
 	s.write("mail", "*", "o-41")
 	third.WaitIdle()
 	third.Stop()
 
 	story := lang.Pick(
-		fmt.Sprintf("instance-1 crashed as it sent the mail for o-40, before the provider got it. Sent by then:\n%s\ninstance-1 started again, and crashed once it had recorded its first notification, before acking it. Sent by then:\n%s\ninstance-1 started again; then the payment of o-40 was published a second time, and order o-41 came.",
+		fmt.Sprintf("instance-1 crashed as it sent the mail for o-40, before the provider got it. Sent by then:\n%s\ninstance-1 started again, and crashed once it had recorded its first notification, before acking it. Sent by then:\n%s\ninstance-1 started again; then the payment of o-40 was published a second time, and order o-41 came, its key notification:mail:o-41 saying \"sending:an-earlier-attempt\".",
 			afterSendCrash, afterAckCrash),
-		fmt.Sprintf("instance-1이 o-40의 메일을 보내다가, 대행사가 받기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1이 다시 시작했고, 첫 알림을 기록한 뒤 ack하기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1이 다시 시작했고, o-40의 결제가 한 번 더 발행되고 주문 o-41이 왔습니다.",
+		fmt.Sprintf("instance-1이 o-40의 메일을 보내다가, 대행사가 받기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1이 다시 시작했고, 첫 알림을 기록한 뒤 ack하기 전에 죽었습니다. 그때까지 보낸 것:\n%s\ninstance-1이 다시 시작했고, o-40의 결제가 한 번 더 발행되고 주문 o-41이 왔습니다. o-41의 키 notification:mail:o-41에는 \"sending:an-earlier-attempt\"가 들어 있었습니다.",
 			afterSendCrash, afterAckCrash))
 	if s.p.count("mail o-40") == 0 {
 		value, _ := own.Get(ctx, keyOf("mail o-40")).Result()
