@@ -369,9 +369,12 @@ func notifyHint(n int, detail string) string {
 	case 6:
 		clause = lang.Pick(`clause 6: after a failed send Notify goes on with the next entries; when Redis answers a command with an error, Notify returns it or leaves the entry pending, and an error is never taken for "sent"`,
 			`6항: send가 실패해도 Notify는 다음 엔트리로 넘어갑니다. Redis가 명령에 오류로 답하면 그 오류를 반환하거나 엔트리를 pending으로 두고, 오류를 "sent"로 여기지 않습니다`)
-	default:
+	case 7:
 		clause = lang.Pick("clause 7: a read that finds nothing (redis.Nil) is no error and no reason to stop: read again; return nil once ctx is cancelled",
 			"7항: 읽은 것이 없는 것(redis.Nil)은 오류도, 멈출 이유도 아닙니다. 다시 읽으세요. ctx가 취소되면 nil을 반환하세요")
+	default:
+		clause = lang.Pick("clause 8: a read that fails (an error other than redis.Nil) ends Notify with that error, never with nil",
+			"8항: 실패한 읽기(redis.Nil이 아닌 오류)는 그 오류로 Notify를 끝냅니다. nil로 끝내면 안 됩니다")
 	}
 	if detail != "" {
 		clause += ". " + detail
@@ -939,6 +942,67 @@ func TestNotify(t *testing.T) {
 		})
 	}
 	s.check(story, nil)
+
+	// 5. The group is destroyed under a running Notify, as a reset by hand
+	// would: from then on every read fails with NOGROUP. A nil return would
+	// tell whoever runs Notify that ctx was cancelled; a loop on the error
+	// would hide it. Notify must return it.
+	s.readFails(own)
+}
+
+// readFailLimit is how long Notify has to return after its reads start to
+// fail: a read blocks for 1 s, so a correct Notify returns within about 1 s.
+const readFailLimit = 5 * time.Second
+
+// readFails destroys the group on order-events under a running Notify, and
+// checks that Notify returns the error its reads get.
+func (s *notifySuite) readFails(own *redis.Client) {
+	s.t.Helper()
+	var failedReads atomic.Int64
+	countFailedReads := func(*ex.Consumer) ex.Hook {
+		return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+			err := send()
+			for _, cmd := range cmds {
+				if readErr := ex.CmdErr(cmds, cmd, err); cmd.Name() == "xreadgroup" && readErr != nil && !errors.Is(readErr, redis.Nil) {
+					failedReads.Add(1)
+				}
+			}
+			return err
+		}
+	}
+	returned := make(chan error, 1)
+	c := s.env.Go("instance-1", func(ctx context.Context, rdb *redis.Client) error {
+		err := Notify(ctx, rdb, "instance-1", s.p.send)
+		returned <- err
+		return err
+	}, countFailedReads)
+	c.WaitIdle()
+	if err := own.XGroupDestroy(context.Background(), orders, group).Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	story := lang.Pick("instance-1 was running, idle, when the group notification-service-group was destroyed on order-events (XGROUP DESTROY): from then on each of its reads fails with NOGROUP.",
+		"instance-1이 할 일 없이 돌고 있을 때 order-events의 notification-service-group 그룹이 지워졌습니다(XGROUP DESTROY). 그 뒤로 읽을 때마다 NOGROUP 오류가 납니다.")
+	want := lang.Pick("Notify returns the read's error (NOGROUP ...), within a second or two", "Notify가 읽기의 오류(NOGROUP ...)를 반환하며 1~2초 안에 끝남")
+	select {
+	case err := <-returned:
+		if err == nil {
+			ex.Fatal(s.t, ex.Report{
+				Want: want,
+				Got:  story + "\n" + lang.Pick("Notify returned nil, as if its ctx had been cancelled.", "Notify가 ctx가 취소된 것처럼 nil을 반환했습니다."),
+				Hint: notifyHint(8, lang.Pick("if err != nil (and not redis.Nil) after XREADGROUP, return err, not nil: nil says \"stopped as asked\", and the service would end quietly",
+					"XREADGROUP 뒤에 err != nil이면(redis.Nil이 아니면) nil이 아니라 err를 반환하세요. nil은 \"요청대로 멈춤\"이라는 뜻이라, 서비스가 아무 말 없이 끝납니다")),
+			})
+		}
+	case <-time.After(readFailLimit):
+		c.Crash()
+		ex.Fatal(s.t, ex.Report{
+			Want: want,
+			Got: story + "\n" + lang.Pick(fmt.Sprintf("Notify was still running %s later; %d of its reads had failed by then.", readFailLimit, failedReads.Load()),
+				fmt.Sprintf("Notify는 %s 뒤에도 돌고 있었고, 그동안 읽기 %d번이 실패했습니다.", readFailLimit, failedReads.Load())),
+			Hint: notifyHint(8, lang.Pick("a read that fails is not a quiet second: return its error, and let whoever runs Notify decide to start it again",
+				"실패한 읽기는 조용한 1초가 아닙니다. 그 오류를 반환하고, 다시 시작할지는 Notify를 돌리는 쪽이 정하게 하세요")),
+		})
+	}
 }
 
 // crashAtFirstAck crashes the consumer once the first notification it

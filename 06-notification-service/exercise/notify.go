@@ -44,6 +44,10 @@ import (
 //     notification that was not sent.
 //  7. A read that finds nothing (redis.Nil) is no error and no reason to
 //     stop: read again. Return nil once ctx is cancelled.
+//  8. A read that fails (any other error, while ctx is not cancelled: the
+//     group was destroyed, Redis went away) ends Notify with that error,
+//     wrapped if you like. Never nil, which says "stopped as asked"; and do
+//     not retry at once, for ever: whoever runs Notify decides what next.
 //
 // README.md, "Goal", teaches it (steps 1 and 2). main.go's send does the
 // same, batched, with one more state: it claims "sending" first, so that it

@@ -2,6 +2,7 @@ package exercisetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -73,6 +74,9 @@ type commandLog struct {
 	last   string
 	reads  []time.Time // the last busyReads reads
 	warned bool
+	// readErr is the error of the last read, when it failed (not redis.Nil):
+	// a loop that reads again at once after an error spins too.
+	readErr error
 }
 
 // watchCommands notes every command, and fails the test once when reads come
@@ -102,20 +106,50 @@ func (e *Env) watchCommands(ctx context.Context, cmds []redis.Cmder, send func()
 	}
 	report := busy && !l.warned
 	l.warned = l.warned || busy
-	last := l.last
+	last, readErr := l.last, l.readErr
 	l.Unlock()
 	if report {
-		Fail(e.t, Report{
+		r := Report{
 			Want: lang.Pick("a read loop that waits for new entries (BLOCK) instead of spinning",
 				"새 엔트리를 기다리는(BLOCK) 읽기 반복, 헛도는 반복이 아님"),
 			Got: lang.Pick(fmt.Sprintf("%d reads in under a second, the last: %s", busyReads, last),
 				fmt.Sprintf("1초 안에 읽기 %d번, 마지막은 %s", busyReads, last)),
 			Hint: lang.Pick("read with Block: time.Second so that a quiet stream waits instead of spinning, and do not read the same entries again and again when handling them fails (README, Your turn)",
 				"Block: time.Second를 주고 읽어서, 조용한 stream에서는 헛돌지 말고 기다리세요. 처리에 실패한 같은 엔트리를 쉬지 않고 다시 읽지도 마세요(README, 여러분 차례)"),
-		})
+		}
+		if readErr != nil {
+			r.Got = lang.Pick(fmt.Sprintf("%d reads in under a second, failing with %q; the last: %s", busyReads, readErr, last),
+				fmt.Sprintf("1초 안에 읽기 %d번, 실패 오류는 %q, 마지막은 %s", busyReads, readErr, last))
+			r.Hint = lang.Pick("a read that fails is not a quiet second: return its error, instead of reading again at once",
+				"실패한 읽기는 조용한 1초가 아닙니다. 곧바로 다시 읽지 말고 그 오류를 반환하세요")
+		}
+		Fail(e.t, r)
 	}
 	if busy {
 		time.Sleep(10 * time.Millisecond)
 	}
-	return send()
+	err := send()
+	for _, cmd := range cmds {
+		switch cmd.Name() {
+		case "xread", "xreadgroup", "xautoclaim", "xrange", "xrevrange":
+			readErr := CmdErr(cmds, cmd, err)
+			if errors.Is(readErr, redis.Nil) {
+				readErr = nil
+			}
+			l.Lock()
+			l.readErr = readErr
+			l.Unlock()
+		}
+	}
+	return err
+}
+
+// CmdErr is the error of cmd, one of cmds that a hook sent, once send
+// returned err. go-redis sets a lone command's error only after the hooks
+// return, so there it is err.
+func CmdErr(cmds []redis.Cmder, cmd redis.Cmder, err error) error {
+	if len(cmds) == 1 && cmd.Err() == nil {
+		return err
+	}
+	return cmd.Err()
 }
