@@ -24,9 +24,9 @@ import (
 //  4. A quiet stream is not an error: the read of new orders waits (Block),
 //     and a read that finds nothing (redis.Nil) is read again. It returns nil
 //     once ctx is cancelled, within 2 s, and not before.
-//  5. An error of INCR, XADD or XACK it returns (the service exits, and when
-//     it starts again it pays the order, still pending), or it tries the
-//     command again. It never skips the order, and never acks it unpaid: once
+//  5. An error of XREADGROUP, INCR, XADD or XACK it returns (the service
+//     exits, and when it starts again it pays the order, still pending), or
+//     it tries the command again; never nil, which says "stopped as asked". It never skips the order, and never acks it unpaid: once
 //     it is idle, nothing is pending.
 //
 // Each order is paid at least once, so sometimes twice: its test crashes

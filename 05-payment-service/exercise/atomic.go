@@ -35,8 +35,9 @@ import (
 //  4. A quiet stream is not an error: the read of new orders waits (Block),
 //     and a read that finds nothing (redis.Nil) is read again. It returns nil
 //     once ctx is cancelled, within 2 s, and not before.
-//  5. An error of the script (or of INCR) it returns, or it runs the command
-//     again; it never skips the order: once it is idle, nothing is pending.
+//  5. An error of the read, of the script (or of INCR) it returns, or it
+//     runs the command again; it never skips the order: once it is idle,
+//     nothing is pending.
 //
 // XACK's reply is a fence only as long as the group lives: a group destroyed
 // and made anew has forgotten what it acked, and delivers every order again.

@@ -625,8 +625,8 @@ func (b *bench) stopOnViolation() {
 }
 
 // failNext makes the next command of kind fail once, with an error while the
-// connection stays up: "incr", "pay" (the XADD of a payment, the script, or
-// the MULTI that holds the XADD) or "xack".
+// connection stays up: "read" (XREADGROUP), "incr", "pay" (the XADD of a
+// payment, the script, or the MULTI that holds the XADD) or "xack".
 func (in *instance) failNext(kind string) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -639,6 +639,8 @@ func (in *instance) kindOf(cmds []redis.Cmder) (string, int) {
 	for i, cmd := range cmds {
 		var kind string
 		switch {
+		case isGroupRead(cmd):
+			kind = "read"
 		case cmd.Name() == "incr" || cmd.Name() == "incrby":
 			kind = "incr"
 		case isPaymentAdd(cmd) || isScript(cmd):
@@ -1633,11 +1635,12 @@ func failures(t *testing.T, s task) {
 	b := newBench(t, s)
 	in := b.run("instance-1", never)
 	in.waitIdle(lang.Pick("instance-1 started", "instance-1이 시작했습니다"))
-	kinds := []string{"incr", "pay", "xack"}
+	kinds := []string{"read", "incr", "pay", "xack"}
 	if s.n == 1 {
-		kinds = kinds[:2]
+		kinds = kinds[:3]
 	}
 	what := map[string][2]string{
+		"read": {"its XREADGROUP", "XREADGROUP 명령을"},
 		"incr": {"its INCR", "INCR 명령을"},
 		"pay":  {"its payment (the XADD, the script or the MULTI that holds it)", "결제 명령(XADD, 스크립트, 또는 그것을 담은 MULTI)을"},
 		"xack": {"its XACK", "XACK 명령을"},

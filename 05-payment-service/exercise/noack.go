@@ -24,8 +24,10 @@ import (
 //  4. A quiet stream is not an error: the read of new orders waits (Block),
 //     and a read that finds nothing (redis.Nil) is read again. It returns nil
 //     once ctx is cancelled, within 2 s, and not before.
-//  5. An error of INCR or XADD it returns (or it tries the command again):
-//     it never goes on as if the order were paid. Return any other error too.
+//  5. An error of XREADGROUP, INCR or XADD it returns (or it tries the
+//     command again): it never goes on as if the order were paid, and never
+//     returns nil for it, which says "stopped as asked". Return any other
+//     error too.
 //
 // Its test passes when it pays every order once; then it crashes your
 // consumer right after it read an order, and shows you what happened to that
