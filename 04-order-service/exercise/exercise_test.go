@@ -126,6 +126,10 @@ func validations() []validation {
 			"U+3000(전각 공백)도 공백입니다. ' '만 보지 말고 rune마다 unicode.IsSpace로 검사하세요")},
 		{"user-1", "product\u00a01", "5000", false, 3, "productId", lang.Pick("U+00A0, the no-break space, is a space: unicode.IsSpace", "U+00A0(줄바꿈 없는 공백)도 공백입니다: unicode.IsSpace")},
 		{"user-\xff", "product-1", "5000", false, 3, "userId", lang.Pick("0xff alone is not UTF-8: utf8.ValidString", "0xff 바이트 하나는 UTF-8이 아닙니다: utf8.ValidString")},
+		{"user-1", "product-\xff", "5000", false, 3, "productId", lang.Pick("0xff alone is not UTF-8 in productId either: check productId as you check userId, with utf8.ValidString",
+			"0xff 바이트 하나는 productId에서도 UTF-8이 아닙니다. productId도 userId처럼 utf8.ValidString으로 검사하세요")},
+		{"user-1", "product\u009b1", "5000", false, 3, "productId", lang.Pick("U+009B is a control character, which a terminal reads as ESC [: unicode.IsControl, not only ASCII's below 0x20 and 0x7f",
+			"U+009B는 터미널이 ESC [로 읽는 제어 문자입니다. 0x20 아래와 0x7f만 보지 말고 unicode.IsControl로 검사하세요")},
 
 		// 4. the price's format
 		{"user-1", "product-1", "5000", true, 4, "", ""},

@@ -8,8 +8,9 @@ package exercise
 //     is one character but 3 bytes, so 22 of them (66 bytes) are too long.
 //  3. Each is valid UTF-8, with no spaces and no control characters
 //     (unicode.IsSpace, unicode.IsControl): "user 1", "a\tb", "a\x00b",
-//     "a\x1bb" and "가\u3000나" (an ideographic space) are refused; any
-//     other character is fine, such as "사용자-1" or "user@shop.example".
+//     "a\x1bb", "a\u009bb" (a control character beyond ASCII) and
+//     "가\u3000나" (an ideographic space) are refused; any other character
+//     is fine, such as "사용자-1" or "user@shop.example".
 //  4. price is written as ASCII digits, then optionally a point and one or
 //     two digits: "5000", "12.50", "0.01", "7.5". Nothing else: no sign
 //     ("+5", "-5"), no exponent ("1e3"), no "Inf" or "NaN", no space
