@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -521,6 +522,34 @@ func TestOrderHandler(t *testing.T) {
 		jsonOK(what, r)
 	}
 
+	// A good order with a field the contract does not have: refusing it is
+	// fine, publishing it is not, as a consumer would take it for the
+	// contract's.
+	extra := `{"userId":"user-2","productId":"product-2","price":"7.5","coupon":"FREE"}`
+	before := length()
+	if r := post(t, env, h, extra); r.status != http.StatusBadRequest || length() != before {
+		msgs, err := own.XRange(ctx, orders, "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		if int64(len(msgs)) == before+1 {
+			for k := range msgs[len(msgs)-1].Values {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		if r.status != http.StatusCreated || strings.Join(keys, " ") != "orderId price productId userId" {
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick("POST "+extra+" → 201 and one entry with userId, productId, price and orderId, and no coupon (or 400, and nothing published)",
+					"POST "+extra+" → 201, 그리고 userId, productId, price, orderId만 있고 coupon은 없는 엔트리 하나(또는 400, 그리고 아무것도 발행하지 않음)"),
+				Got: r.String() + "\n" + inRedis(),
+				Hint: handlerHint(1, lang.Pick("Publish the contract's four fields only, each named: a field the client adds is not the contract's, and a consumer would trust it. Decode into a struct of three strings, or take the three values out of the map",
+					"계약의 필드 네 개만 하나하나 이름을 적어 발행하세요. 클라이언트가 더한 필드는 계약에 없고, consumer는 그것을 믿어 버립니다. 본문을 문자열 세 개짜리 struct로 디코딩하거나, map에서 세 값을 꺼내 쓰세요")),
+			})
+		}
+	}
+
 	// checkRefused checks a 400 that published nothing.
 	checkRefused := func(clause int, body string, before int64, r reply, wantError string) {
 		t.Helper()
@@ -628,7 +657,7 @@ func TestOrderHandler(t *testing.T) {
 	}
 
 	// Redis answers every XADD with an error, then recovers.
-	before := length()
+	before = length()
 	failing.Store(true)
 	r := post(t, env, h, good)
 	failing.Store(false)

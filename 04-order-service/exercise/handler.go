@@ -14,7 +14,8 @@ import (
 //     four fields, all strings, as the client wrote them: userId,
 //     productId, price ("12.50" stays "12.50"), and orderId, a new ID for
 //     each order (newOrderID, given). The same order sent twice is two
-//     orders.
+//     orders. Those four and no other: a field the client adds, such as
+//     "coupon", is never published (refusing that body with 400 is fine).
 //  2. Then the answer is 201 {"orderId": "<the entry's orderId>",
 //     "entryId": "<the ID XADD returned>"}.
 //  3. A body that is not one JSON object of strings (malformed, empty, an
