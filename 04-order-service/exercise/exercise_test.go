@@ -314,6 +314,20 @@ func (r reply) isJSON() bool {
 	return err == nil && media == "application/json" && r.body != nil
 }
 
+// answers counts the JSON values the body holds one after the other, as
+// respond writes them: more than one when the handler answered twice.
+func (r reply) answers() int {
+	dec := json.NewDecoder(strings.NewReader(r.raw))
+	n := 0
+	for {
+		var v any
+		if dec.Decode(&v) != nil {
+			return n
+		}
+		n++
+	}
+}
+
 // post sends body to the handler as POST /orders, with a deadline.
 func post(t *testing.T, env *ex.Env, h http.HandlerFunc, body string) reply {
 	t.Helper()
@@ -430,11 +444,16 @@ func TestOrderHandler(t *testing.T) {
 	jsonOK := func(what string, r reply) {
 		t.Helper()
 		if !r.isJSON() {
+			detail := lang.Pick("Answer with respond(w, status, body), given: it sets the header and writes the body as JSON; http.Error writes plain text",
+				"주어진 respond(w, status, body)로 답하세요. 헤더를 붙이고 본문을 JSON으로 씁니다. http.Error는 평범한 텍스트를 씁니다")
+			if r.answers() > 1 {
+				detail = lang.Pick("The body holds more than one answer: return right after respond, or the handler goes on and answers again",
+					"본문에 응답이 둘 이상 있습니다. respond 바로 뒤에 return하세요. 그러지 않으면 handler가 계속 진행해서 또 답합니다")
+			}
 			ex.Fatal(t, ex.Report{
 				Want: lang.Pick(what+" → a JSON object, with Content-Type: application/json", what+" → Content-Type: application/json인 JSON 객체"),
 				Got:  r.String(),
-				Hint: handlerHint(6, lang.Pick("Answer with respond(w, status, body), given: it sets the header and writes the body as JSON; http.Error writes plain text",
-					"주어진 respond(w, status, body)로 답하세요. 헤더를 붙이고 본문을 JSON으로 씁니다. http.Error는 평범한 텍스트를 씁니다")),
+				Hint: handlerHint(6, detail),
 			})
 		}
 	}

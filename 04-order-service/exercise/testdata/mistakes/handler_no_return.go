@@ -1,0 +1,35 @@
+// Mistake: no return after the 400 for a body that is not JSON: the handler
+// goes on, ValidateOrder refuses the empty order, and a second answer follows
+// the first, which no client can parse.
+// Caught by: "return right after respond"
+
+package exercise
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func OrderHandler(rdb *redis.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var order struct{ UserID, ProductID, Price string }
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&order); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": "the body must be a JSON object of strings: " + err.Error()})
+		}
+		if err := ValidateOrder(order.UserID, order.ProductID, order.Price); err != nil {
+			respond(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		orderID := newOrderID()
+		entryID, err := rdb.XAdd(r.Context(), &redis.XAddArgs{Stream: orders, Values: []string{
+			"userId", order.UserID, "productId", order.ProductID, "price", order.Price, "orderId", orderID,
+		}}).Result()
+		if err != nil {
+			respond(w, http.StatusServiceUnavailable, map[string]string{"error": "the order could not be published; try again"})
+			return
+		}
+		respond(w, http.StatusCreated, map[string]string{"orderId": orderID, "entryId": entryID})
+	}
+}
