@@ -263,7 +263,7 @@ func (c *Consumer) Stats() Stats {
 // Run reads until ctx is cancelled. It returns nil after a clean stop; it
 // never gives up on Redis.
 func (c *Consumer) Run(ctx context.Context) error {
-	c.beat()
+	c.markAlive()
 	c.running.Store(true)
 	defer c.running.Store(false)
 	if c.cfg.IdleDelete > 0 {
@@ -278,15 +278,15 @@ func (c *Consumer) Run(ctx context.Context) error {
 	defer f.stop()
 	claimAt := time.Now() // at once: a dead instance's entries need not wait
 	for ctx.Err() == nil {
-		c.beat()
+		c.markAlive()
 		if f.failed.Load() {
-			f.land(r) // a batch in flight failed: read the pending entries next
+			f.waitAll(r) // a batch in flight failed: read the pending entries next
 		}
 		if time.Now().After(claimAt) {
 			// The batches in flight and the one read ahead are ours already,
 			// and would look idle to XAUTOCLAIM after a slow batch: finish
 			// them first.
-			f.land(r)
+			f.waitAll(r)
 			c.finishAhead(ctx, r)
 			c.claim(ctx, r)
 			c.noteTrimmed(ctx)
@@ -294,14 +294,14 @@ func (c *Consumer) Run(ctx context.Context) error {
 		}
 		b, err := r.next(ctx)
 		if err != nil {
-			f.land(r)
+			f.waitAll(r)
 			r.restart()
 			c.fail(ctx, err)
 			continue
 		}
-		f.launch(ctx, r, b)
+		f.start(ctx, r, b)
 	}
-	f.land(r)
+	f.waitAll(r)
 	c.finishAhead(ctx, r) // entries read ahead are the batch in hand too
 	c.cfg.Log.Info("consumer stopped", "processed", c.processed.Load())
 	return nil

@@ -12,7 +12,7 @@ import (
 // this process between two batches.
 //
 // Only batches of new entries (read with >) fly together: each holds entries
-// no other batch has. Redelivered entries, claims and shutdown first land
+// no other batch has. Redelivered entries, claims and shutdown first wait for
 // every batch in flight, so that nothing in hand is read again meanwhile.
 //
 // InFlight goroutines handle them for as long as Run runs: like the reader's,
@@ -50,11 +50,11 @@ func (f *flight) stop() {
 	}
 }
 
-// launch handles b: at once when it is the only batch allowed, or a batch of
+// start handles b: at once when it is the only batch allowed, or a batch of
 // redelivered entries; otherwise in the background, once a goroutine is free.
-func (f *flight) launch(ctx context.Context, r *reader, b batch) {
+func (f *flight) start(ctx context.Context, r *reader, b batch) {
 	if f.work == nil || b.redelivered || len(b.messages) == 0 {
-		f.land(r)
+		f.waitAll(r)
 		if !f.c.handle(ctx, b) {
 			r.restart()
 		}
@@ -64,9 +64,9 @@ func (f *flight) launch(ctx context.Context, r *reader, b batch) {
 	f.work <- b
 }
 
-// land waits for the batches in flight. When one failed, the reader starts
+// waitAll waits for the batches in flight. When one failed, the reader starts
 // again from this consumer's pending entries, where its entries are.
-func (f *flight) land(r *reader) {
+func (f *flight) waitAll(r *reader) {
 	f.wg.Wait()
 	if f.failed.Swap(false) {
 		r.restart()

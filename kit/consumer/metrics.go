@@ -170,13 +170,13 @@ func (cs collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// beat notes that the loop turned.
-func (c *Consumer) beat() { c.heartbeat.Store(time.Now().UnixNano()) }
+// markAlive notes that the loop turned.
+func (c *Consumer) markAlive() { c.heartbeat.Store(time.Now().UnixNano()) }
 
 // Running reports whether the read loop runs: the group exists and Run has
 // not returned.
 func (c *Consumer) Running() bool { return c.running.Load() }
 
-// LastBeat is when the loop last turned. While it runs, it turns at least once
+// LastTurn is when the loop last turned. While it runs, it turns at least once
 // per batch, each bounded by BatchTimeout, and once per read or backoff.
-func (c *Consumer) LastBeat() time.Time { return time.Unix(0, c.heartbeat.Load()) }
+func (c *Consumer) LastTurn() time.Time { return time.Unix(0, c.heartbeat.Load()) }

@@ -45,16 +45,16 @@ func (c *Consumer) handle(ctx context.Context, b batch) bool {
 			return false
 		}
 		c.wait(ctx, err)
-		c.keep(ctx, b.messages)
+		c.reclaimInHand(ctx, b.messages)
 	}
 }
 
-// keep claims the batch in hand again for this consumer while it waits out a
+// reclaimInHand claims the batch in hand again for this consumer while it waits out a
 // fault of Redis. XCLAIM with JUSTID resets the entries' idle time and counts
 // no delivery; without it, another instance's XAUTOCLAIM would take them
 // over after ClaimMinIdle, counting one each time. (A full Redis still
 // serves XAUTOCLAIM and XCLAIM.) wait's backoff stays under ClaimMinIdle/2.
-func (c *Consumer) keep(ctx context.Context, messages []redis.XMessage) {
+func (c *Consumer) reclaimInHand(ctx context.Context, messages []redis.XMessage) {
 	ids := make([]string, len(messages))
 	for i, m := range messages {
 		ids[i] = m.ID
@@ -205,7 +205,7 @@ func (c *Consumer) ack(ctx context.Context, b *batch) error {
 	}
 	if _, cluster := redisconn.ClusterOf(c.rdb); cluster && b.beforeAck != nil {
 		// A cluster's pipeline sends to each node at once: the XACK could
-		// land when the writes before it did not.
+		// arrive when the writes before it did not.
 		if _, err := c.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error { b.beforeAck(pipe); return nil }); err != nil {
 			return err
 		}

@@ -207,7 +207,7 @@ func startConsumers(ctx context.Context, start func(context.Context) error, fail
 // but has not turned for wedgedAfter. It never looks at Redis.
 func wedged(consumers []*Consumer) error {
 	for _, c := range consumers {
-		if idle := time.Since(c.LastBeat()); c.Running() && idle > wedgedAfter {
+		if idle := time.Since(c.LastTurn()); c.Running() && idle > wedgedAfter {
 			return fmt.Errorf("the consumer of %s has not turned for %s", c.cfg.Stream, idle.Round(time.Second))
 		}
 	}
