@@ -23,7 +23,8 @@ import (
 //     returned, never before.
 //  4. An entry whose handle returned an error is not acknowledged: it stays
 //     pending under consumer's name, to be tried again later. This call does
-//     not handle it again, and goes on with the next entries.
+//     not handle it again, and goes on with the next entries. When no handle
+//     returned nil, there is nothing to acknowledge: no XACK.
 //  5. It returns how many entries it acknowledged.
 //  6. When XREADGROUP or XACK answers an error (other than redis.Nil), it
 //     returns that error.

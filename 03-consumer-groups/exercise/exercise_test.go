@@ -70,6 +70,7 @@ type read struct {
 	consumer string
 	id       string // the ID after STREAMS
 	count    int64  // 0 without COUNT
+	block    int64  // the BLOCK in ms; -1 without BLOCK
 	got      int    // entries in the reply; -1 when unknown
 	err      error
 }
@@ -104,8 +105,10 @@ type trace struct {
 	claims     []claim
 	names      []string // consumer names the code used other than consumer
 	noack      bool
-	emptyNew   bool // the last read was a '>' read that found nothing
-	afterEmpty int  // '>' reads sent right after a '>' read that found nothing
+	emptyAck   bool   // an XACK with no ID was sent
+	bare       string // the first entry handle got without its fields, and what it got
+	emptyNew   bool   // the last read was a '>' read that found nothing
+	afterEmpty int    // '>' reads sent right after a '>' read that found nothing
 	runaway    string
 	stopEn     string
 	stopKo     string
@@ -125,6 +128,7 @@ func (tr *trace) begin() chan struct{} {
 	tr.reads, tr.claims, tr.names = nil, nil, nil
 	tr.calls = map[string]int{}
 	tr.noack, tr.emptyNew, tr.afterEmpty = false, false, 0
+	tr.emptyAck, tr.bare = false, ""
 	tr.runaway, tr.stopEn, tr.stopKo = "", "", ""
 	tr.abort = make(chan struct{})
 	return tr.abort
@@ -154,6 +158,9 @@ func (tr *trace) handle(m redis.XMessage) error {
 	}
 	tr.handled = append(tr.handled, m.ID)
 	tr.calls[m.ID]++
+	if want := "message " + m.ID; tr.bare == "" && (len(m.Values) != 1 || m.Values["user-a"] != want) {
+		tr.bare = fmt.Sprintf("%s %v", m.ID, m.Values)
+	}
 	if n := tr.calls[m.ID]; n >= 20 {
 		tr.stopLocked("handle",
 			fmt.Sprintf("handle was called %d times for %s in one call, %d calls in all", n, m.ID, len(tr.handled)),
@@ -183,7 +190,10 @@ func (tr *trace) hook(ctx context.Context, cmds []redis.Cmder, send func() error
 		args := cmd.Args()
 		switch cmd.Name() {
 		case "xreadgroup":
-			r := read{got: -1}
+			r := read{got: -1, block: -1}
+			if i, ms := ex.BlockArg(cmd); i >= 0 {
+				r.block = ms
+			}
 			for i := 1; i < len(args); i++ {
 				switch s := strings.ToLower(fmt.Sprint(args[i])); {
 				case s == "group" && i+2 < len(args):
@@ -208,6 +218,7 @@ func (tr *trace) hook(ctx context.Context, cmds []redis.Cmder, send func() error
 				newRead = &tr.reads[len(tr.reads)-1]
 			}
 		case "xack":
+			tr.emptyAck = tr.emptyAck || len(args) <= 3
 			for _, a := range args[min(3, len(args)):] {
 				id := fmt.Sprint(a)
 				tr.acks = append(tr.acks, id)
@@ -828,6 +839,47 @@ func wrongName(o *outcome, clause int, sec section) {
 	}
 }
 
+// noFields fails when handle got an entry without the fields Redis holds
+// for it; en and ko say where the code lost them.
+func noFields(o *outcome, clause int, sec section, en, ko string) {
+	o.t.Helper()
+	o.tr.mu.Lock()
+	bare := o.tr.bare
+	o.tr.mu.Unlock()
+	if bare == "" {
+		return
+	}
+	id, _, _ := strings.Cut(bare, " ")
+	o.fail(hint(clause, sec, fmt.Sprintf("handle got %s, but Redis holds %s user-a=%q: %s", bare, id, "message "+id, en),
+		fmt.Sprintf("handle이 받은 엔트리는 %s인데, Redis에 있는 것은 %s user-a=%q입니다. %s", bare, id, "message "+id, ko)))
+}
+
+// waited fails when a read sent BLOCK: ConsumeBatch and Restart read what
+// is there and never wait (the guard has refused BLOCK 0 already).
+func waited(o *outcome, task string, sec section) {
+	o.t.Helper()
+	_, _, _, reads, _, _ := o.tr.get()
+	for _, r := range reads {
+		if r.block > 0 {
+			o.fail(hint(2, sec, fmt.Sprintf("%s does not wait for entries to come, yet a read sent BLOCK %d: when nothing new waits, it waits that long for nothing. Write Block: -1, which sends no BLOCK, so that a read that finds nothing answers at once (Block: time.Second is for lesson 02's listener)", task, r.block),
+				fmt.Sprintf("%s 함수는 엔트리가 들어오기를 기다리지 않는데, 읽기가 BLOCK %d 옵션을 보냈습니다. 새 엔트리가 없으면 그만큼 헛되이 기다립니다. BLOCK을 보내지 않는 Block: -1로 써서, 아무것도 없으면 읽기가 바로 답하게 하세요(Block: time.Second는 레슨 02의 리스너에 쓰는 값입니다)", task, r.block)))
+		}
+	}
+}
+
+// emptyAck fails when the code sent an XACK with no ID, as a batched XACK
+// does when no handle returned nil.
+func emptyAck(o *outcome, task string, sec section) {
+	o.t.Helper()
+	o.tr.mu.Lock()
+	empty := o.tr.emptyAck
+	o.tr.mu.Unlock()
+	if empty {
+		o.fail(hint(4, sec, fmt.Sprintf("%s sent an XACK with no ID, which Redis refuses: when no handle returned nil there is nothing to acknowledge, so send no XACK (if len(ids) > 0 { ... })", task),
+			fmt.Sprintf("%s 함수가 ID 없는 XACK 명령을 보냈고, Redis는 이를 거절합니다. handle이 nil을 돌려준 엔트리가 하나도 없으면 ack할 것이 없으니 XACK을 보내지 마세요(if len(ids) > 0 { ... })", task)))
+	}
+}
+
 // expectError checks a call during which the test made one command fail:
 // the learner's code must return that error.
 func expectError(o *outcome, clause int, sec section, cmd, task string) {
@@ -869,7 +921,12 @@ func TestConsumeBatch(t *testing.T) {
 		})
 		ex.StopIfNotStarted(t, err, ConsumeBatch)
 		handled, failed, calls := tr.snapshot()
-		return &outcome{t: t, tr: tr, what: what, want: want, n: n, err: err, handled: handled, failed: failed, calls: calls, before: before, after: owners(t, own)}
+		o := &outcome{t: t, tr: tr, what: what, want: want, n: n, err: err, handled: handled, failed: failed, calls: calls, before: before, after: owners(t, own)}
+		waited(o, "ConsumeBatch", secGoal)
+		emptyAck(o, "ConsumeBatch", secGoal)
+		noFields(o, 1, secGoal, "give handle each entry as XREADGROUP replied it, fields and all",
+			"XREADGROUP 명령이 돌려준 엔트리를 필드까지 그대로 handle에 넘기세요")
+		return o
 	}
 
 	// 1. Nothing new waits.
@@ -903,22 +960,32 @@ func TestConsumeBatch(t *testing.T) {
 		lang.Pick("nothing new: ConsumeBatch returns 0 and nil, handle is not called", "새 엔트리 없음: ConsumeBatch는 0, nil을 반환하고 handle은 불리지 않음"))
 	consumeQuiet(o, cat(old, news))
 
-	// 5. One XACK answers an error.
+	// 5. One new entry, whose handle fails: nothing to acknowledge.
+	add(t, own, "8-0")
+	tr.failOnce["8-0"] = true
+	o = run(lang.Pick(`5th call: 8-0 is new, the only one; handle fails once for it`,
+		`다섯 번째 호출: 8-0 엔트리 하나만 새로 들어옴. handle은 그 엔트리에서 한 번 실패`),
+		lang.Pick("handle called once, for 8-0; nothing acked, 8-0 stays pending under consumer-7; ConsumeBatch returns 0 and nil",
+			"8-0 엔트리에 대해 handle 한 번 호출. ack한 것이 없고, 8-0 엔트리는 consumer-7 이름으로 pending에 남음. ConsumeBatch는 0, nil을 반환"))
+	consumeBatch(o, []string{"8-0"}, "8-0", cat(old, news), 0,
+		map[string]string{"1-0": "consumer-2", "1-1": "consumer-2", "1-2": me, "5-2": me, "8-0": me})
+
+	// 6. One XACK answers an error.
 	add(t, own, seq(9, 2)...)
 	tr.failCmd = "xack"
-	o = run(lang.Pick(`5th call: 9-0 and 9-1 are new; the first XACK answers an error (the connection is fine)`,
-		`다섯 번째 호출: 9-0, 9-1 엔트리가 새로 들어옴. 첫 XACK 명령은 오류로 답함(연결은 멀쩡함)`),
+	o = run(lang.Pick(`6th call: 9-0 and 9-1 are new; the first XACK answers an error (the connection is fine)`,
+		`여섯 번째 호출: 9-0, 9-1 엔트리가 새로 들어옴. 첫 XACK 명령은 오류로 답함(연결은 멀쩡함)`),
 		lang.Pick("ConsumeBatch returns the error XACK answered", "ConsumeBatch는 XACK 명령이 돌려준 오류를 반환"))
 	if o.err != nil && !isInjected(o.err) {
 		consumeError(o)
 	}
 	expectError(o, 6, secGoal, "XACK", "ConsumeBatch")
 
-	// 6. The read answers an error.
+	// 7. The read answers an error.
 	add(t, own, "10-0")
 	tr.failCmd = "xreadgroup"
-	o = run(lang.Pick(`6th call: 10-0 is new; XREADGROUP answers an error (not redis.Nil; the connection is fine)`,
-		`여섯 번째 호출: 10-0 엔트리가 새로 들어옴. XREADGROUP 명령은 오류로 답함(redis.Nil이 아님, 연결은 멀쩡함)`),
+	o = run(lang.Pick(`7th call: 10-0 is new; XREADGROUP answers an error (not redis.Nil; the connection is fine)`,
+		`일곱 번째 호출: 10-0 엔트리가 새로 들어옴. XREADGROUP 명령은 오류로 답함(redis.Nil이 아님, 연결은 멀쩡함)`),
 		lang.Pick("ConsumeBatch returns the error XREADGROUP answered", "ConsumeBatch는 XREADGROUP 명령이 돌려준 오류를 반환"))
 	expectError(o, 6, secGoal, "XREADGROUP", "ConsumeBatch")
 
@@ -1147,6 +1214,8 @@ func TestRecover(t *testing.T) {
 		handled, failed, calls := tr.snapshot()
 		o := &outcome{t: t, tr: tr, what: what, want: want, n: n, err: err, handled: handled, failed: failed, calls: calls, before: before, after: owners(t, own)}
 		o.extra = claimsLine(tr)
+		noFields(o, 1, secGoal, "XAUTOCLAIM with JUSTID replies with the IDs only: leave JUSTID out (rdb.XAutoClaim, not XAutoClaimJustID), so that each claimed entry comes with its fields",
+			"JUSTID를 붙인 XAUTOCLAIM은 ID만 돌려줍니다. JUSTID 없이 보내서(XAutoClaimJustID가 아니라 rdb.XAutoClaim) 넘겨받은 엔트리가 필드까지 오게 하세요")
 		return o
 	}
 
@@ -1393,7 +1462,11 @@ func TestRestart(t *testing.T) {
 		})
 		ex.StopIfNotStarted(t, err, Restart)
 		handled, failed, calls := tr.snapshot()
-		return &outcome{t: t, tr: tr, what: what, want: want, n: n, err: err, handled: handled, failed: failed, calls: calls, before: before, after: owners(t, own)}
+		o := &outcome{t: t, tr: tr, what: what, want: want, n: n, err: err, handled: handled, failed: failed, calls: calls, before: before, after: owners(t, own)}
+		waited(o, "Restart", secLose)
+		noFields(o, 1, secTry, "XPENDING lists the IDs of pending entries, not the entries: read your own with XREADGROUP ... STREAMS user-notifications 0, which gives each with its fields",
+			"XPENDING은 pending 엔트리의 ID만 보여 줄 뿐 엔트리 자체는 주지 않습니다. 자기 pending 엔트리는 XREADGROUP ... STREAMS user-notifications 0으로 읽으세요. 엔트리마다 필드까지 줍니다")
+		return o
 	}
 
 	// 0. A consumer that holds nothing, and nothing new.

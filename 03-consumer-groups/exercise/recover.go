@@ -13,11 +13,11 @@ import (
 // acknowledges (XACK) those it handled. Its contract:
 //
 //  1. It claims and handles every entry pending for at least minIdle,
-//     whichever consumer holds it, oldest first, each once. Use XAUTOCLAIM
-//     from "0-0", then call it again from the cursor it returned, until that
-//     cursor is "0-0": before the end of the pending list, a reply may hold
-//     fewer entries than COUNT, or none at all (Redis looks at no more than
-//     10 x COUNT pending entries per call).
+//     whichever consumer holds it, oldest first, each once, with its fields
+//     (no JUSTID). Use XAUTOCLAIM from "0-0", then call it again from the
+//     cursor it returned, until that cursor is "0-0": before the end of the
+//     pending list, a reply may hold fewer entries than COUNT, or none at
+//     all (Redis looks at no more than 10 x COUNT pending entries per call).
 //  2. It leaves alone the entries pending for less than minIdle: their
 //     consumers are alive and at work on them. Pass minIdle itself as the
 //     minimum idle time, never 0 or a duration of your own.

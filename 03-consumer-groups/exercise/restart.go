@@ -13,7 +13,8 @@ import (
 // each and acknowledges (XACK) those it handled. Its contract:
 //
 //  1. First it handles consumer's own pending entries, oldest first, each
-//     once. XREADGROUP ... STREAMS user-notifications 0 gives them, at most
+//     once, with their fields (XPENDING gives only their IDs).
+//     XREADGROUP ... STREAMS user-notifications 0 gives them, at most
 //     COUNT at a time; read again from the ID of the last entry you got
 //     (each read gives those after that ID), until a read gives none.
 //     Entries pending under other consumers are not its business.
