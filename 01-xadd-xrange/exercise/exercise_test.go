@@ -347,7 +347,8 @@ func TestPage(t *testing.T) {
 	}
 	loading := errors.New("LOADING Redis is loading the dataset in memory (the test made this read fail)")
 	readFails := &fault{names: []string{"xrange", "xrevrange", "xread"}, err: loading}
-	rdb := env.Learner(readFails.hook, pageNeverWaits(t))
+	size := &readSize{}
+	rdb := env.Learner(readFails.hook, pageNeverWaits(t), size.hook)
 
 	page := func(after string, count int64) (string, []string, error) {
 		t.Helper()
@@ -364,12 +365,27 @@ func TestPage(t *testing.T) {
 	check := func(after string, count int64) {
 		t.Helper()
 		want := nextPage(all, after, count)
+		size.reset()
 		what, got, err := page(after, count)
 		if err != nil {
 			ex.Fatal(t, pageFailed(all, what, after, want, err))
 		}
 		if !slices.Equal(got, want) {
 			ex.Fatal(t, pageWrong(all, what, after, count, want, got))
+		}
+		// One more than count is a fair read: an inclusive start, with the
+		// entry after dropped.
+		if most, cmd := size.get(); int64(most) > count+1 {
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick(fmt.Sprintf("%s reads about %d entries from Redis, and returns %s", what, count, show(want)),
+					fmt.Sprintf("%s: Redis에서 엔트리를 %d개 남짓 읽고 %s 반환", what, count, show(want))),
+				Got: lang.Pick(fmt.Sprintf("the page was right, but one read brought back %d entries: %s", most, cmd),
+					fmt.Sprintf("페이지는 맞지만, 읽기 한 번이 엔트리 %d개를 가져왔습니다: %s", most, cmd)),
+				Hint: clause(4) + lang.Pick(
+					fmt.Sprintf("never the whole stream: %d entries came for a count of %d, and each call reads them all, however long the stream grows. Let Redis cut the page with COUNT: rdb.XRangeN(ctx, stream, start, \"+\", count)", most, count),
+					fmt.Sprintf("stream 전체를 읽지 마세요. count가 %d인데 엔트리 %d개가 왔고, stream이 길어져도 호출마다 전부 읽습니다. 페이지는 COUNT로 Redis가 자르게 하세요: rdb.XRangeN(ctx, stream, start, \"+\", count)", count, most)) +
+					readme("Try this", "해 볼 것"),
+			})
 		}
 	}
 
@@ -406,6 +422,58 @@ func TestPage(t *testing.T) {
 	check("9-0", 2)  // [9-1]
 	check("", 100)   // the whole stream: count is more than there is
 	check("9-1", 10) // []
+}
+
+// readSize keeps the most entries one read of Page brought back, and that
+// read: clause 4, never the whole stream.
+type readSize struct {
+	mu   sync.Mutex
+	most int
+	cmd  string
+}
+
+func (r *readSize) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.most, r.cmd = 0, ""
+}
+
+func (r *readSize) get() (int, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.most, r.cmd
+}
+
+func (r *readSize) hook(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+	err := send()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, cmd := range cmds {
+		if n := replied(cmd); n > r.most {
+			r.most, r.cmd = n, ex.Show(cmd)
+		}
+	}
+	return err
+}
+
+// replied counts the entries in the reply of a read.
+func replied(cmd redis.Cmder) int {
+	switch c := cmd.(type) {
+	case *redis.XMessageSliceCmd:
+		return len(c.Val())
+	case *redis.XStreamSliceCmd:
+		n := 0
+		for _, s := range c.Val() {
+			n += len(s.Messages)
+		}
+		return n
+	case *redis.Cmd:
+		if name := cmd.Name(); name == "xrange" || name == "xrevrange" {
+			v, _ := c.Val().([]any)
+			return len(v)
+		}
+	}
+	return 0
 }
 
 // nextPage is what Page(after, count) must return.
