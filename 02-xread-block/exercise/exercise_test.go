@@ -359,14 +359,34 @@ func (l *listener) run(env *ex.Env, step func(n int, cmd redis.Cmder) error) (ea
 func TestListen(t *testing.T) {
 	env := ex.Start(t)
 	own := env.Client()
-	for _, id := range beforeListen {
-		addAt(t, own, id, "user-a", "before the listener started")
-	}
 
-	// First run: a quiet read; two entries arrive while the second read
-	// waits; two more while handle runs; quiet reads after them; a cancel.
+	// First run, as on a first start: the stream does not exist yet. A quiet
+	// read; the entries that will be there before the next run arrive while
+	// the second read waits; a cancel.
+	l0 := &listener{t: t, own: own}
+	early, err := l0.run(env, func(n int, cmd redis.Cmder) error {
+		if n == 2 {
+			ids := ex.ReadIDs(cmd)
+			l0.add(beforeListen...)
+			if len(ids) == 1 && ids[0] == "$" {
+				cmd.Args()[len(cmd.Args())-1] = "0-0" // $ of a stream that did not exist
+			}
+		}
+		return nil
+	})
+	ex.StopIfNotStarted(t, err, Listen)
+	if t.Failed() {
+		t.FailNow()
+	}
+	checkNoStream(t, l0, err, early)
+	checkStop(t, l0, err, early)
+	checkHandled(t, l0, l0.added)
+
+	// Second run, over the stream the first one saw grow: a quiet read; two
+	// entries arrive while the second read waits; two more while handle runs;
+	// quiet reads after them; a cancel.
 	l := &listener{t: t, own: own}
-	early, err := l.run(env, func(n int, cmd redis.Cmder) error {
+	early, err = l.run(env, func(n int, cmd redis.Cmder) error {
 		if n == 2 {
 			ids := ex.ReadIDs(cmd)
 			l.add(arriveFirst...)
@@ -385,8 +405,8 @@ func TestListen(t *testing.T) {
 	checkStop(t, l, err, early)
 	checkHandled(t, l, l.added)
 
-	// Second run over the same stream: a quiet read, one entry while the
-	// next read waits, then a read fails with an error.
+	// Third run over the same stream: a quiet read, one entry while the next
+	// read waits, then a read fails with an error.
 	loading := errors.New("LOADING Redis is loading the dataset in memory (the test made this XREAD fail)")
 	l2 := &listener{t: t, own: own}
 	early, err = l2.run(env, func(n int, cmd redis.Cmder) error {
@@ -437,7 +457,27 @@ func TestListen(t *testing.T) {
 	checkHandled(t, l2, l2.added)
 }
 
-// checkStop checks how the first run ended: by the test's cancel, with nil.
+// checkNoStream checks that Listen started on a stream that does not exist
+// yet, before its first XREAD: a lookup of the newest entry finds none.
+func checkNoStream(t *testing.T, l *listener, err error, early bool) {
+	t.Helper()
+	l.mu.Lock()
+	reads := l.reads
+	l.mu.Unlock()
+	var p panicked
+	if !early || reads > 0 || (!errors.As(err, &p) && (err == nil || !strings.Contains(err.Error(), "no such key"))) {
+		return
+	}
+	ex.Fatal(t, ex.Report{
+		Want: lang.Pick("Listen waits for new entries, also when the stream does not exist yet", "stream이 아직 없어도 Listen이 새 엔트리를 기다림"),
+		Got:  returned(err) + lang.Pick(", before its first XREAD; user-notifications did not exist yet", ". 첫 XREAD 전이었고, user-notifications는 아직 없었습니다"),
+		Hint: clause(1) + lang.Pick(
+			"on a first run the stream does not exist yet: a lookup of the newest entry (XREVRANGE ... COUNT 1) finds none, so check len(newest) before newest[0], and start after 0-0 then, as terminals.go's listen does; or read from $",
+			"처음 실행할 때는 stream이 아직 없습니다. 가장 새 엔트리를 찾는 읽기(XREVRANGE ... COUNT 1)가 아무것도 찾지 못하니, newest[0] 전에 len(newest)를 확인하고, 그때는 terminals.go의 listen처럼 0-0 다음부터 읽으세요. 아니면 $에서 읽으세요") + shouldSee(),
+	})
+}
+
+// checkStop checks how a run ended: by the test's cancel, with nil.
 func checkStop(t *testing.T, l *listener, err error, early bool) {
 	t.Helper()
 	l.mu.Lock()

@@ -14,9 +14,10 @@ import (
 //  1. It handles every entry added after Listen starts, once each, in
 //     order: none from before it started, none missed. The first read is
 //     from "$" (or after the newest entry's ID, looked up once, as
-//     terminals.go's listen does); once an entry has come, every read is
-//     from the ID of the last entry received, even when entries arrive
-//     while handle runs: "$" again would skip them.
+//     terminals.go's listen does, also when the stream does not exist
+//     yet); once an entry has come, every read is from the ID of the last
+//     entry received, even when entries arrive while handle runs: "$" again
+//     would skip them.
 //  2. It waits for new entries with XREAD BLOCK: every read blocks for
 //     100 ms or more (time.Second), so a quiet stream is no busy loop.
 //  3. A quiet second is neither an error nor the end: when the read times

@@ -1,6 +1,6 @@
 // Mistake: the ID to read on from taken from the first entry of the batch, not
 // the last: the rest of the batch comes again.
-// Caught by: "clause 1: it handled 5-1"
+// Caught by: "clause 1: it handled 1-1 and 2-0 twice"
 
 package exercise
 
