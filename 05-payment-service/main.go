@@ -28,15 +28,12 @@ const (
 	defaultPort = "8081"
 	// defaultMaxLen bounds payment-events (XADD MAXLEN ~).
 	defaultMaxLen = 1_000_000
-	// gcPercent is the garbage collector's target (GOGC). With Go's 100, a
-	// drain spent a quarter of the service's CPU collecting garbage; 400 cut
-	// its CPU per order by 31% (3.75 to 2.60 µs, and the drain went 20%
-	// faster), for a peak of 32 MB resident instead of 19 (docs/performance.md).
+	// gcPercent is the garbage collector's target (GOGC): 400 collects far
+	// less often in a drain, for a few MB more (docs/performance.md).
 	gcPercent = 400
 	// defaultInFlight is how many batches are paid at once. With one, Redis
 	// waits for the service between a batch's script and the next; with two,
-	// the next script is on its way (consumer.Config.InFlight): the drain went
-	// 17% faster (medians of six alternating bench runs, docs/performance.md).
+	// the next script is on its way (docs/performance.md).
 	defaultInFlight = 2
 	// maxInFlight bounds it: each batch in flight holds its entries in memory.
 	maxInFlight = 8

@@ -54,8 +54,8 @@ const BatchTimeout = 30 * time.Second
 
 // Defaults of Config, and of the services' settings (SettingsFromEnv).
 const (
-	// DefaultCount is the batch size: a backlog drains about 14% faster with
-	// 300 than with 100 (measured with scripts/bench, docs/performance.md).
+	// DefaultCount is the batch size: a backlog drains faster with 300 than
+	// with 100 (docs/performance.md).
 	DefaultCount            = 300
 	DefaultBlock            = time.Second
 	DefaultClaimMinIdle     = 30 * time.Second

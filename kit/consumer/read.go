@@ -30,8 +30,8 @@ type batch struct {
 // Redis is kept busy.
 //
 // One goroutine reads ahead for as long as Run runs. A goroutine per read
-// would start each time on a small stack and grow it: a fifth of a
-// payment-service's CPU at 1,000 orders/s (docs/performance.md).
+// would start each time on a small stack and grow it, which cost much of a
+// payment-service's CPU at ordinary load (docs/performance.md).
 type reader struct {
 	c *Consumer
 	// cursor is "0" and then the last ID seen while paging through our own
