@@ -6,6 +6,9 @@
 //	go run ./scripts/bench -quick      a smoke run of a few seconds
 //	go run ./scripts/bench -against 9047211 -only e2e
 //	                                   this tree and an older one, in turn
+//	go run ./scripts/bench -against 9047211 -only e2e -swap payment-service
+//	                                   the same, this tree running the older
+//	                                   payment-service: which service differs
 //
 // It measures:
 //
@@ -67,7 +70,8 @@ type settings struct {
 	memoryOrders  int
 	runs          int
 	skipMemory    bool
-	against       string // a git revision whose services are measured too
+	against       string   // a git revision whose services are measured too
+	swap          []string // services of against that this tree runs too
 	benchmarkPath string
 	wrkPath       string // empty: produce uses its own Go client
 }
@@ -100,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer rdb.Close()
 
 	// The real services, built as `go run` would, and -against's.
-	trees, cleanup, err := buildTrees(ctx, s.against, mode, progress)
+	trees, cleanup, err := buildTrees(ctx, s.against, s.swap, mode, progress)
 	defer cleanup()
 	if err != nil {
 		return err
@@ -168,6 +172,8 @@ func parseFlags(args []string, stderr io.Writer) (s settings, want func(string) 
 	flags.BoolVar(&s.skipMemory, "skip-memory", false, "skip the memory measurement")
 	flags.StringVar(&s.against, "against", "", "a git revision (9047211, HEAD~3, ...): build its services too, run each\n"+
 		"measure on both trees in alternating rounds, and print both medians and their ratio")
+	swap := flags.String("swap", "", "with -against: run these services of that revision in this tree's rounds\n"+
+		"too (payment-service,notification-service), to see which one makes a difference")
 	quick := flags.Bool("quick", false, "a smoke run: tiny sizes, one run")
 	only := flags.String("only", "", "run only these measures, comma-separated: drain,produce,baseline,e2e,memory")
 	flags.StringVar(&serverMode, "server", "", "without REDIS_URL, the server to start: real (redis-server) or embedded\n(default: real when redis-server is installed)")
@@ -177,6 +183,12 @@ func parseFlags(args []string, stderr io.Writer) (s settings, want func(string) 
 	if *quick {
 		s = settings{drainN: 2000, instances: s.instances, clients: 4, produceFor: 500 * time.Millisecond, rate: 100,
 			e2eFor: time.Second, memoryOrders: 5000, runs: 1, against: s.against}
+	}
+	if *swap != "" {
+		if s.against == "" {
+			return s, nil, "", fmt.Errorf("-swap needs -against")
+		}
+		s.swap = strings.Split(*swap, ",")
 	}
 	if s.drainN <= 0 || s.instances <= 0 || s.clients <= 0 || s.rate <= 0 || s.runs <= 0 || s.memoryOrders <= 0 {
 		return s, nil, "", fmt.Errorf("-n, -instances, -c, -rate, -runs and -memory-orders must be positive")
@@ -191,7 +203,7 @@ func parseFlags(args []string, stderr io.Writer) (s settings, want func(string) 
 
 // buildTrees builds this tree's services, and those of the revision against
 // when it is set, each into a temporary folder that cleanup removes.
-func buildTrees(ctx context.Context, against, mode string, progress *progress) (trees []*tree, cleanup func(), err error) {
+func buildTrees(ctx context.Context, against string, swap []string, mode string, progress *progress) (trees []*tree, cleanup func(), err error) {
 	var dirs []string
 	cleanup = func() {
 		for _, d := range dirs {
@@ -226,6 +238,15 @@ func buildTrees(ctx context.Context, against, mode string, progress *progress) (
 		return nil, cleanup, fmt.Errorf("-against %s: %w", against, err)
 	}
 	trees = append(trees, &tree{label: label, binDir: otherDir, res: &results{mode: mode}})
+	for _, name := range swap {
+		binary, err := os.ReadFile(filepath.Join(otherDir, name))
+		if err != nil {
+			return nil, cleanup, fmt.Errorf("-swap: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(binDir, name), binary, 0o755); err != nil {
+			return nil, cleanup, err
+		}
+	}
 	return trees, cleanup, nil
 }
 
@@ -476,7 +497,11 @@ func (r *results) print(w io.Writer, s settings) {
 // printAgainst compares this tree with -against's: both medians, and their
 // ratio (this tree's over the other's: above 1 is more time, or more speed).
 func printAgainst(w io.Writer, s settings, this, other *tree) {
-	fmt.Fprintf(w, "\nThis tree against %s (its services, on the same Redis, in %d alternating rounds):\n\n", other.label, s.runs)
+	fmt.Fprintf(w, "\nThis tree against %s (its services, on the same Redis, in %d alternating rounds):\n", other.label, s.runs)
+	if len(s.swap) > 0 {
+		fmt.Fprintf(w, "this tree ran %s's %s (-swap)\n", other.label, strings.Join(s.swap, ", "))
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "measure\tthis tree\t%s\tratio\truns (this tree; %s)\n", other.label, other.label)
 	var lines []string
