@@ -49,11 +49,12 @@ func (c *Consumer) handle(ctx context.Context, b batch) bool {
 	}
 }
 
-// reclaimInHand claims the batch in hand again for this consumer while it waits out a
-// fault of Redis. XCLAIM with JUSTID resets the entries' idle time and counts
-// no delivery; without it, another instance's XAUTOCLAIM would take them
-// over after ClaimMinIdle, counting one each time. (A full Redis still
-// serves XAUTOCLAIM and XCLAIM.) wait's backoff stays under ClaimMinIdle/2.
+// reclaimInHand claims the batch in hand again for this consumer while it
+// waits out a fault of Redis. XCLAIM with JUSTID resets the entries' idle
+// time and counts no delivery; without it, another instance's XAUTOCLAIM
+// would take them over after ClaimMinIdle, counting one each time. (A full
+// Redis still serves XAUTOCLAIM and XCLAIM.) wait's backoff stays under
+// ClaimMinIdle/2.
 func (c *Consumer) reclaimInHand(ctx context.Context, messages []redis.XMessage) {
 	ids := make([]string, len(messages))
 	for i, m := range messages {
