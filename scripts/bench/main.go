@@ -223,7 +223,7 @@ func buildTrees(ctx context.Context, against string, swap []string, mode string,
 	if err := services.Build(ctx, root, binDir); err != nil {
 		return nil, cleanup, err
 	}
-	trees = append(trees, &tree{label: "this tree", binDir: binDir, res: &results{mode: mode}})
+	trees = append(trees, &tree{label: "this tree", binDir: binDir, res: newResults(mode)})
 	if against == "" {
 		return trees, cleanup, nil
 	}
@@ -237,7 +237,7 @@ func buildTrees(ctx context.Context, against string, swap []string, mode string,
 	if err != nil {
 		return nil, cleanup, fmt.Errorf("-against %s: %w", against, err)
 	}
-	trees = append(trees, &tree{label: label, binDir: otherDir, res: &results{mode: mode}})
+	trees = append(trees, &tree{label: label, binDir: otherDir, res: newResults(mode)})
 	for _, name := range swap {
 		binary, err := os.ReadFile(filepath.Join(otherDir, name))
 		if err != nil {
@@ -312,12 +312,16 @@ func (b *bench) measureTree(t *tree, want func(string) bool, i int) error {
 	}
 	if want("e2e") {
 		b.progress.say(fmt.Sprintf("run %d/%d: end to end at %d orders/s for %s%s", i, b.s.runs, b.s.rate, b.s.e2eFor, of))
-		l, fromSend, err := b.endToEnd()
+		t, err := b.endToEnd()
 		if err != nil {
 			return fmt.Errorf("end to end%s: %w", of, err)
 		}
-		res.e2eSendP50 = append(res.e2eSendP50, percentile.Of(fromSend, 0.50))
-		res.e2eSendP99 = append(res.e2eSendP99, percentile.Of(fromSend, 0.99))
+		l := t.fromAccepted
+		res.e2eSendP50 = append(res.e2eSendP50, percentile.Of(t.fromSent, 0.50))
+		res.e2eSendP99 = append(res.e2eSendP99, percentile.Of(t.fromSent, 0.99))
+		for _, name := range e2eServices {
+			res.e2eCPU[name] = append(res.e2eCPU[name], t.cpu[name])
+		}
 		res.e2eP50 = append(res.e2eP50, percentile.Of(l, 0.50))
 		res.e2eP99 = append(res.e2eP99, percentile.Of(l, 0.99))
 		res.e2eMax = append(res.e2eMax, percentile.Of(l, 1))
@@ -384,6 +388,13 @@ func workspaceRoot() (string, error) {
 	}
 }
 
+// e2eServices are the services whose CPU per order the end-to-end run reports.
+var e2eServices = []string{"order-service", "payment-service", "notification-service"}
+
+func newResults(mode string) *results {
+	return &results{mode: mode, e2eCPU: map[string][]float64{}}
+}
+
 // results holds every run's figures.
 type results struct {
 	mode           string
@@ -395,7 +406,9 @@ type results struct {
 	// The same from the request sent, before order-service answered: this
 	// counts order-service's own time too.
 	e2eSendP50, e2eSendP99 []float64
-	mem1, mem2             int64 // bytes
+	// e2eCPU is each service's CPU time per order (µs), from start to stop.
+	e2eCPU     map[string][]float64
+	mem1, mem2 int64 // bytes
 
 	// CPU time per order in the drain, in µs: redis-server's (when it says),
 	// and payment-service's (all instances).
@@ -450,6 +463,9 @@ func (r *results) print(w io.Writer, s settings) {
 			fmt.Fprintf(tw, "  p99 of each run (ms)\t%s\t\t\n", listf(r.e2eP99))
 		}
 		fmt.Fprintf(tw, "  from the request sent\tp50 %.2f ms\tp99 %.2f ms\t\n", median(r.e2eSendP50), median(r.e2eSendP99))
+		for _, name := range e2eServices {
+			fmt.Fprintf(tw, "  %s CPU per order (µs)\t%.1f\t%s\t\n", name, median(r.e2eCPU[name]), listf(r.e2eCPU[name]))
+		}
 	}
 	if r.mem1 > 0 {
 		fmt.Fprintf(tw, "used_memory after %d / %d orders\t%.1f MB\t%.1f MB\t%+.1f%%\n", s.memoryOrders, 2*s.memoryOrders,
@@ -487,6 +503,9 @@ func (r *results) print(w io.Writer, s settings) {
 		line("e2e_max_ms", "%.2f", median(r.e2eMax))
 		line("e2e_from_send_p50_ms", "%.2f", median(r.e2eSendP50))
 		line("e2e_from_send_p99_ms", "%.2f", median(r.e2eSendP99))
+		for _, name := range e2eServices {
+			line("e2e_cpu_us_per_order_"+strings.ReplaceAll(name, "-", "_"), "%.1f", median(r.e2eCPU[name]))
+		}
 	}
 	if r.mem1 > 0 {
 		line("redis_used_memory_mb_1m", "%.1f", mb(r.mem1))
@@ -521,6 +540,9 @@ func printAgainst(w io.Writer, s settings, this, other *tree) {
 	compare("e2e_p99_ms", fmt.Sprintf("end to end p99 at %d orders/s (ms)", s.rate), "%.2f", this.res.e2eP99, other.res.e2eP99)
 	compare("e2e_from_send_p50_ms", "  from the request sent, p50 (ms)", "%.2f", this.res.e2eSendP50, other.res.e2eSendP50)
 	compare("e2e_from_send_p99_ms", "  from the request sent, p99 (ms)", "%.2f", this.res.e2eSendP99, other.res.e2eSendP99)
+	for _, name := range e2eServices {
+		compare("e2e_cpu_us_per_order_"+strings.ReplaceAll(name, "-", "_"), "  "+name+" CPU per order (µs)", "%.1f", this.res.e2eCPU[name], other.res.e2eCPU[name])
+	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nbench: against=%q\n", other.label)
 	for _, l := range lines {
