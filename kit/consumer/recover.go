@@ -56,7 +56,8 @@ func (c *Consumer) fail(ctx context.Context, err error) {
 }
 
 // wait backs off after a failure, up to 2s between tries (and less than
-// ClaimMinIdle/2, for reclaimInHand), and logs the outage once rather than on every try.
+// ClaimMinIdle/2, for reclaimInHand), and logs the outage once rather than
+// on every try.
 func (c *Consumer) wait(ctx context.Context, err error) {
 	o := &c.outage
 	o.Lock()

@@ -259,8 +259,6 @@ func (b *bench) checkPaidOnce() error {
 	return err
 }
 
-// redisCPU is the CPU time redis-server's main thread has used (INFO cpu),
-// where the commands run. The embedded broker and a cluster do not say.
 // procCPU is the CPU time a process has used so far, from /proc on Linux,
 // in clock ticks of 10 ms; 0 where there is no /proc.
 func procCPU(pid int) time.Duration {
@@ -280,6 +278,8 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
+// redisCPU is the CPU time redis-server's main thread has used (INFO cpu),
+// where the commands run. The embedded broker and a cluster do not say.
 func redisCPU(ctx context.Context, rdb redis.UniversalClient, target redisconn.Target) (time.Duration, error) {
 	if target.Cluster() {
 		return 0, errors.New("a cluster has no one main thread")
@@ -478,7 +478,8 @@ type timed struct {
 	// from its request sent. The first leaves out order-service's time after
 	// its XADD: an order-service that answered later would look faster.
 	fromAccepted, fromSent latencies
-	// cpu is each service's CPU time per order, in µs.
+	// cpu is each service's CPU time per order, in µs, from the first order
+	// to the service's end.
 	cpu map[string]float64
 }
 
@@ -588,18 +589,18 @@ func (b *bench) endToEnd() (t timed, err error) {
 		return t, fmt.Errorf("not every order was notified: %v", err)
 	}
 	mu.Lock()
-	defer mu.Unlock()
 	for id, at := range accepted {
 		// The notification can come before the client has read its 201.
 		t.fromAccepted = append(t.fromAccepted, max(done[id].Sub(at), 0).Seconds()*1000)
 		t.fromSent = append(t.fromSent, done[id].Sub(sent[id]).Seconds()*1000)
 	}
+	mu.Unlock() // the services' last lines go through the scanner as they stop
 	t.cpu = map[string]float64{}
 	for _, s := range started {
 		s.stop()
 		if state := s.proc.Cmd.ProcessState; state != nil {
 			cpu := state.UserTime() + state.SystemTime() - cpuAtStart[s.name]
-			t.cpu[s.name] = float64(cpu.Microseconds()) / float64(len(accepted))
+			t.cpu[s.name] = float64(cpu.Microseconds()) / float64(len(t.fromAccepted))
 		}
 	}
 	return t, nil
