@@ -326,6 +326,10 @@ func (b *bench) measureTree(t *tree, want func(string) bool, i int) error {
 		for _, name := range e2eServices {
 			res.e2eCPU[name] = append(res.e2eCPU[name], t.cpu[name])
 		}
+		for _, stage := range e2eStages {
+			res.e2eStageP50[stage] = append(res.e2eStageP50[stage], percentile.Of(t.stages[stage], 0.50))
+			res.e2eStageP99[stage] = append(res.e2eStageP99[stage], percentile.Of(t.stages[stage], 0.99))
+		}
 	}
 	return nil
 }
@@ -392,7 +396,7 @@ func workspaceRoot() (string, error) {
 var e2eServices = []string{"order-service", "payment-service", "notification-service"}
 
 func newResults(mode string) *results {
-	return &results{mode: mode, e2eCPU: map[string][]float64{}}
+	return &results{mode: mode, e2eCPU: map[string][]float64{}, e2eStageP50: map[string][]float64{}, e2eStageP99: map[string][]float64{}}
 }
 
 // results holds every run's figures.
@@ -407,8 +411,10 @@ type results struct {
 	// counts order-service's own time too.
 	e2eSendP50, e2eSendP99 []float64
 	// e2eCPU is each service's CPU time per order (µs), once the load starts.
-	e2eCPU     map[string][]float64
-	mem1, mem2 int64 // bytes
+	e2eCPU map[string][]float64
+	// The p50 and p99 of each of e2eStages (ms), per run.
+	e2eStageP50, e2eStageP99 map[string][]float64
+	mem1, mem2               int64 // bytes
 
 	// CPU time per order in the drain, in µs: redis-server's (when it says),
 	// and payment-service's (all instances).
@@ -463,6 +469,9 @@ func (r *results) print(w io.Writer, s settings) {
 			fmt.Fprintf(tw, "  p99 of each run (ms)\t%s\t\t\n", listf(r.e2eP99))
 		}
 		fmt.Fprintf(tw, "  from the request sent\tp50 %.2f ms\tp99 %.2f ms\t\n", median(r.e2eSendP50), median(r.e2eSendP99))
+		for _, stage := range e2eStages {
+			fmt.Fprintf(tw, "  %s\tp50 %.2f ms\tp99 %.2f ms\t\n", strings.ReplaceAll(stage, "_", " "), median(r.e2eStageP50[stage]), median(r.e2eStageP99[stage]))
+		}
 		for _, name := range e2eServices {
 			fmt.Fprintf(tw, "  %s CPU per order (µs)\t%.1f\t%s\t\n", name, median(r.e2eCPU[name]), listf(r.e2eCPU[name]))
 		}
@@ -503,6 +512,10 @@ func (r *results) print(w io.Writer, s settings) {
 		line("e2e_max_ms", "%.2f", median(r.e2eMax))
 		line("e2e_from_send_p50_ms", "%.2f", median(r.e2eSendP50))
 		line("e2e_from_send_p99_ms", "%.2f", median(r.e2eSendP99))
+		for _, stage := range e2eStages {
+			line("e2e_"+stage+"_p50_ms", "%.2f", median(r.e2eStageP50[stage]))
+			line("e2e_"+stage+"_p99_ms", "%.2f", median(r.e2eStageP99[stage]))
+		}
 		for _, name := range e2eServices {
 			line("e2e_cpu_us_per_order_"+strings.ReplaceAll(name, "-", "_"), "%.1f", median(r.e2eCPU[name]))
 		}
@@ -540,6 +553,11 @@ func printAgainst(w io.Writer, s settings, this, other *tree) {
 	compare("e2e_p99_ms", fmt.Sprintf("end to end p99 at %d orders/s (ms)", s.rate), "%.2f", this.res.e2eP99, other.res.e2eP99)
 	compare("e2e_from_send_p50_ms", "  from the request sent, p50 (ms)", "%.2f", this.res.e2eSendP50, other.res.e2eSendP50)
 	compare("e2e_from_send_p99_ms", "  from the request sent, p99 (ms)", "%.2f", this.res.e2eSendP99, other.res.e2eSendP99)
+	for _, stage := range e2eStages {
+		words := strings.ReplaceAll(stage, "_", " ")
+		compare("e2e_"+stage+"_p50_ms", "  "+words+", p50 (ms)", "%.2f", this.res.e2eStageP50[stage], other.res.e2eStageP50[stage])
+		compare("e2e_"+stage+"_p99_ms", "  "+words+", p99 (ms)", "%.2f", this.res.e2eStageP99[stage], other.res.e2eStageP99[stage])
+	}
 	for _, name := range e2eServices {
 		compare("e2e_cpu_us_per_order_"+strings.ReplaceAll(name, "-", "_"), "  "+name+" CPU per order (µs)", "%.1f", this.res.e2eCPU[name], other.res.e2eCPU[name])
 	}

@@ -469,8 +469,12 @@ func (b *bench) redisBenchmark(n, pipeline int) (float64, error) {
 // latencies are end-to-end times in milliseconds.
 type latencies []float64
 
-// notified matches the notification-service lines that end an order's path.
-var notified = regexp.MustCompile(`orderId: (\S+) \((mail|SMS) sent\)`)
+// notified matches the notification-service lines that end an order's path,
+// and paid payment-service's line for an order it paid.
+var (
+	notified = regexp.MustCompile(`orderId: (\S+) \((mail|SMS) sent\)`)
+	paid     = regexp.MustCompile(`Created payment: \d+ +orderId: (\S+)`)
+)
 
 // timed is what one end-to-end run measured.
 type timed struct {
@@ -478,10 +482,18 @@ type timed struct {
 	// from its request sent. The first leaves out order-service's time after
 	// its XADD: an order-service that answered later would look faster.
 	fromAccepted, fromSent latencies
+	// stages splits fromSent at the services' lines (e2eStages), to show
+	// which service an order waits for.
+	stages map[string]latencies
 	// cpu is each service's CPU time per order, in µs, from the first order
 	// to the service's end.
 	cpu map[string]float64
 }
+
+// e2eStages are the parts of an order's path that the end-to-end run times:
+// from the request sent to the mail, and to the payment; from the payment
+// to the SMS.
+var e2eStages = []string{"to_mail", "to_payment", "payment_to_sms"}
 
 // endToEnd places orders at a fixed rate through the three services and
 // times each.
@@ -491,28 +503,39 @@ func (b *bench) endToEnd() (t timed, err error) {
 	}
 	var mu sync.Mutex
 	accepted, sent := map[string]time.Time{}, map[string]time.Time{}
-	notifications := map[string]int{}
+	// When each order's line came: "mail", "SMS" and "payment".
+	seen := map[string]map[string]time.Time{"mail": {}, "SMS": {}, "payment": {}}
 	done := map[string]time.Time{}
 
-	lines, writer := io.Pipe()
-	defer writer.Close()
-	go func() {
-		scanner := bufio.NewScanner(lines)
-		for scanner.Scan() {
-			m := notified.FindStringSubmatch(scanner.Text())
-			if m == nil {
-				continue
+	// Each service's lines through a pipe of its own, so that they never
+	// interleave mid-line.
+	scan := func(re *regexp.Regexp, record func(m []string, now time.Time)) io.WriteCloser {
+		lines, writer := io.Pipe()
+		go func() {
+			scanner := bufio.NewScanner(lines)
+			for scanner.Scan() {
+				if m := re.FindStringSubmatch(scanner.Text()); m != nil {
+					now := time.Now()
+					mu.Lock()
+					record(m, now)
+					mu.Unlock()
+				}
 			}
-			now := time.Now()
-			mu.Lock()
-			notifications[m[1]]++
-			if notifications[m[1]] == 2 {
+			io.Copy(io.Discard, lines)
+		}()
+		return writer
+	}
+	notificationLines := scan(notified, func(m []string, now time.Time) {
+		seen[m[2]][m[1]] = now
+		if _, mail := seen["mail"][m[1]]; mail {
+			if _, sms := seen["SMS"][m[1]]; sms {
 				done[m[1]] = now
 			}
-			mu.Unlock()
 		}
-		io.Copy(io.Discard, lines)
-	}()
+	})
+	defer notificationLines.Close()
+	paymentLines := scan(paid, func(m []string, now time.Time) { seen["payment"][m[1]] = now })
+	defer paymentLines.Close()
 
 	var started []*service
 	defer func() {
@@ -523,7 +546,7 @@ func (b *bench) endToEnd() (t timed, err error) {
 	for _, spec := range []struct {
 		name   string
 		stdout io.Writer
-	}{{"notification-service", writer}, {"payment-service", nil}, {"order-service", nil}} {
+	}{{"notification-service", notificationLines}, {"payment-service", paymentLines}, {"order-service", nil}} {
 		s, err := b.start(spec.name, spec.stdout)
 		if err != nil {
 			return t, err
@@ -593,6 +616,17 @@ func (b *bench) endToEnd() (t timed, err error) {
 		// The notification can come before the client has read its 201.
 		t.fromAccepted = append(t.fromAccepted, max(done[id].Sub(at), 0).Seconds()*1000)
 		t.fromSent = append(t.fromSent, done[id].Sub(sent[id]).Seconds()*1000)
+	}
+	t.stages = map[string]latencies{}
+	for id, at := range sent {
+		paidAt, ok := seen["payment"][id]
+		if !ok {
+			continue // no payment line ("Already paid"): no stage to split
+		}
+		ms := func(d time.Duration) float64 { return d.Seconds() * 1000 }
+		t.stages["to_mail"] = append(t.stages["to_mail"], ms(seen["mail"][id].Sub(at)))
+		t.stages["to_payment"] = append(t.stages["to_payment"], ms(paidAt.Sub(at)))
+		t.stages["payment_to_sms"] = append(t.stages["payment_to_sms"], ms(seen["SMS"][id].Sub(paidAt)))
 	}
 	mu.Unlock() // the services' last lines go through the scanner as they stop
 	t.cpu = map[string]float64{}
