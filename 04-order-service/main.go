@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	defer client.Close()
+	defer redisconn.Close(client)
 	stopTracing, err := tracing.Start(getenv, "order-service", stderr, log, client) // off unless OTEL_* variables ask
 	if err != nil {
 		return err

@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	defer rdb.Close()
+	defer redisconn.Close(rdb)
 	stopTracing, err := tracing.Start(getenv, "notification-service", stderr, log, rdb) // off unless OTEL_* variables ask
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package redisconn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -102,6 +103,18 @@ func ClusterOf(rdb redis.UniversalClient) (cluster *redis.ClusterClient, ok bool
 		}
 	}
 	return nil, false
+}
+
+// Close closes rdb and, when Wait made it follow a Redis Cluster, the cluster
+// client it sends through: go-redis's Close knows nothing of that one.
+func Close(rdb redis.UniversalClient) error {
+	err := rdb.Close()
+	if single, ok := rdb.(*redis.Client); ok {
+		if cluster, found := followed.LoadAndDelete(single); found {
+			err = errors.Join(err, cluster.(*redis.ClusterClient).Close())
+		}
+	}
+	return err
 }
 
 // throughCluster is a go-redis hook that hands each command and pipeline to

@@ -3,6 +3,7 @@ package redisconn
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -84,6 +85,17 @@ func waitFollowsTheCluster(t *testing.T, url string) {
 		t.Errorf("Wait again: %v", err)
 	}
 	reachEverySlot(t, client)
+
+	// Close closes the cluster client too, and forgets it.
+	if err := Close(client); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := cluster.Ping(context.Background()).Err(); !errors.Is(err, redis.ErrClosed) {
+		t.Errorf("PING through the followed cluster client after Close: %v; want %v", err, redis.ErrClosed)
+	}
+	if _, ok := ClusterOf(client); ok {
+		t.Error("ClusterOf after Close: the client still follows a cluster")
+	}
 }
 
 // reachEverySlot writes a key in each of the 16384 slots through client and
