@@ -27,6 +27,7 @@ const (
 type system struct {
 	procs    []*running
 	orderURL string // http://127.0.0.1:port of the order service
+	runDir   string // this run's READY_FILEs, apart from the binaries kept between runs
 
 	// ctx is cancelled by Ctrl-C, or when a service exits before we stop it.
 	ctx    context.Context
@@ -49,8 +50,12 @@ type running struct {
 func startSystem(ctx context.Context, binDir, redisURL string, out *output, track *tracker) (*system, error) {
 	sys := &system{}
 	sys.ctx, sys.cancel = context.WithCancelCause(ctx)
+	var err error
+	if sys.runDir, err = os.MkdirTemp("", "streams-demo-"); err != nil {
+		return sys, err
+	}
 	for _, svc := range services.All {
-		readyFile := filepath.Join(binDir, svc.Name+".ready")
+		readyFile := filepath.Join(sys.runDir, svc.Name+".ready")
 		// Not tied to ctx: on Ctrl-C the services get SIGINT from stop, and
 		// finish their batch, instead of being killed.
 		cmd := services.Command(context.Background(), filepath.Join(binDir, svc.Name))
@@ -145,6 +150,9 @@ func (s *system) stop() error {
 		}
 		wg.Wait()
 		s.cancel(nil)
+		if s.runDir != "" {
+			os.RemoveAll(s.runDir)
+		}
 		s.stopErr = errors.Join(errs...)
 	})
 	return s.stopErr

@@ -73,9 +73,9 @@ It shows its progress as it goes, and ends with
 Run it again at any time: it does only what is missing, in seconds.
 Ctrl-C is safe; the next run goes on where it stopped.
 
-Measured on a 2-core machine (docs/class-day.md): about 2 minutes with empty
-caches, up to 5 when the machine is busy; it leaves about 90 MB of modules and
-800 MB of build cache.
+Measured on a 2-core machine (docs/class-day.md): about 2.5 minutes with empty
+caches, up to 5 when the machine is busy; it leaves about 210 MB of modules and
+940 MB of build cache.
 
 Flags:
   -all         every module of go.work (what go test work needs), not only
@@ -95,8 +95,8 @@ const helpKO = `사용법: go run ./scripts/warmup [-all] [-only 패키지] [-la
 로 끝납니다. 언제 다시 실행해도 됩니다: 빠진 것만 하므로 몇 초면 끝납니다.
 Ctrl-C로 멈춰도 괜찮습니다. 다음 실행이 멈춘 곳부터 이어 갑니다.
 
-2코어 컴퓨터에서 잰 값(docs/class-day.ko.md): 캐시가 비어 있으면 약 2분(컴퓨터가
-바쁘면 5분까지)이고, 모듈 약 90 MB와 빌드 캐시 약 800 MB가 남습니다.
+2코어 컴퓨터에서 잰 값(docs/class-day.ko.md): 캐시가 비어 있으면 약 2분 30초(컴퓨터가
+바쁘면 5분까지)이고, 모듈 약 210 MB와 빌드 캐시 약 940 MB가 남습니다.
 
 플래그:
   -all         과정의 단계와 kit/, scripts/만이 아니라 go.work의 모든 모듈
