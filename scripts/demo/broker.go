@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -83,6 +84,10 @@ func watchCommand(addr string) string {
 	return "REDIS_URL=redis://" + addr + " go run ./scripts/inspect -web"
 }
 
+// activeWithin: a consumer that read this recently is running. A running one
+// blocks on XREADGROUP for at most a few seconds at a time.
+var activeWithin = 5 * time.Second
+
 // warnIfShared warns when services of yours are running on this Redis: they
 // are in the same consumer groups, so they take some of the demo's orders,
 // which the demo then follows in Redis (observe.go).
@@ -92,17 +97,34 @@ func warnIfShared(ctx context.Context, client redis.UniversalClient, out *output
 		{events.OrderStream, events.NotificationGroup},
 		{events.PaymentStream, events.NotificationGroup},
 	}
+	readers := readersWaiting(ctx, client)
 	for _, g := range groups {
 		// A missing stream or group is fine: nobody is reading it.
 		consumers, _ := client.XInfoConsumers(ctx, g.stream, g.group).Result()
 		for _, c := range consumers {
-			// A running consumer blocks on XREADGROUP for at most a few
-			// seconds at a time, so its idle time stays small.
-			if c.Name != consumerName && c.Idle >= 0 && c.Idle < 5*time.Second {
+			switch {
+			case c.Name == consumerName:
+			case c.Idle >= 0 && c.Idle < activeWithin:
 				out.warn("%s on %s has an active consumer, %s (seen %s ago): a service of yours is running and will take some of the demo's orders; the demo follows those in Redis.",
 					"%[2]s의 %[1]s에 활동 중인 consumer가 있다: %[3]s(%[4]s 전에 확인). 직접 띄운 서비스가 돌고 있어 데모의 주문 일부를 가져갈 것이다. 데모는 그 주문들을 Redis에서 따라간다.",
 					g.group, g.stream, c.Name, c.Idle.Round(100*time.Millisecond))
+			case readers > 0:
+				out.warn("%s on %s has a consumer, %s, and %d connections to this Redis are reading with XREADGROUP: a service of yours is probably running and will take some of the demo's orders; the demo follows those in Redis.",
+					"%[2]s의 %[1]s에 consumer %[3]s가 있고, 이 Redis에 XREADGROUP으로 읽는 연결이 %[4]d개 있다. 직접 띄운 서비스가 돌고 있다면 데모의 주문 일부를 가져갈 것이다. 데모는 그 주문들을 Redis에서 따라간다.",
+					g.group, g.stream, c.Name, readers)
 			}
 		}
 	}
+}
+
+// readersWaiting counts the connections whose last command is XREADGROUP,
+// as a running consumer's reader is. Before Redis 7.2 a read that times out
+// does not refresh its consumer's idle time, so idle alone misses a quiet
+// service. The embedded broker has no CLIENT LIST: 0.
+func readersWaiting(ctx context.Context, client redis.UniversalClient) int {
+	list, err := client.ClientList(ctx).Result()
+	if err != nil {
+		return 0
+	}
+	return strings.Count(list, " cmd=xreadgroup ")
 }
