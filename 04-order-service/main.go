@@ -145,11 +145,7 @@ func serve(ctx context.Context, svc *service, cfg config, start func(context.Con
 	writeReady := httpserve.ReadyFile(cfg.readyFile, svc.log) // nil without READY_FILE
 	// After SIGTERM, /readyz answers 503 at once, and the server stops
 	// SHUTDOWN_DELAY later, so that Kubernetes stops sending orders first.
-	// Said on SIGTERM, not when serve returns because the port was taken.
-	stopLogging := context.AfterFunc(ctx, func() {
-		svc.log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", cfg.shutdownDelay)
-	})
-	defer stopLogging()
+	defer httpserve.LogStopping(ctx, svc.log, cfg.shutdownDelay)()
 	serving, stopServing := svc.probes.Drain(ctx, cfg.shutdownDelay)
 	defer stopServing()
 	serving, failStart := context.WithCancelCause(serving)

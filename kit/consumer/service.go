@@ -143,11 +143,7 @@ func Serve(ctx context.Context, rdb redis.UniversalClient, s Settings, log *slog
 	})
 	srv := httpserve.New(net.JoinHostPort(s.Host, s.Port), metrics.InstrumentHTTP(reg, mux))
 
-	// Said on SIGTERM, not when Serve returns because start-up failed.
-	stopLogging := context.AfterFunc(ctx, func() {
-		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", s.ShutdownDelay)
-	})
-	defer stopLogging()
+	defer httpserve.LogStopping(ctx, log, s.ShutdownDelay)()
 	ctx, stop := probes.Drain(ctx, s.ShutdownDelay)
 	defer stop()
 	ctx, failStart := context.WithCancelCause(ctx)

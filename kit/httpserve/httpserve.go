@@ -125,3 +125,20 @@ func writeAtomic(path, content string) error {
 	}
 	return err
 }
+
+// LogStopping says, once ctx is done (SIGTERM), that /readyz answers 503 from
+// now on. Defer the func it returns: it cancels the line if ctx never ended
+// (start-up failed), or waits until the line is written, so that it never
+// comes after the service's last line.
+func LogStopping(ctx context.Context, log *slog.Logger, shutdownDelay time.Duration) (done func()) {
+	said := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		log.Info("stopping: /readyz answers 503 from now on", "shutdownDelay", shutdownDelay)
+		close(said)
+	})
+	return func() {
+		if !stop() {
+			<-said
+		}
+	}
+}

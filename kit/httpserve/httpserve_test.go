@@ -212,3 +212,26 @@ func TestTransferEncodingIsRefused(t *testing.T) {
 		t.Errorf("%d requests reached the handler, want 0", n)
 	}
 }
+
+// The "stopping" line is written before LogStopping's done returns, every
+// time: the service's last line comes after it. Without SIGTERM, no line.
+func TestLogStopping(t *testing.T) {
+	for range 200 {
+		var lines strings.Builder
+		log := slog.New(slog.NewTextHandler(&lines, nil)) // done orders its writes
+		ctx, cancel := context.WithCancel(context.Background())
+		done := LogStopping(ctx, log, 2*time.Second)
+		cancel()
+		done()
+		log.Info("stopped")
+		if got := lines.String(); !strings.Contains(got, "msg=\"stopping: /readyz answers 503 from now on\" shutdownDelay=2s\n") || !strings.HasSuffix(got, "msg=stopped\n") {
+			t.Fatalf("the log was\n%s\nwant the stopping line, then msg=stopped", got)
+		}
+	}
+	var lines strings.Builder
+	done := LogStopping(context.Background(), slog.New(slog.NewTextHandler(&lines, nil)), 0)
+	done()
+	if lines.Len() != 0 {
+		t.Errorf("without SIGTERM the log was %q, want nothing", lines.String())
+	}
+}
