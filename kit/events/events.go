@@ -105,9 +105,17 @@ func validatePrice(price string) error {
 	if price == "" {
 		return errors.New("price is required")
 	}
-	whole, frac, hasFrac := strings.Cut(price, ".")
-	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || len(frac) > 2 || !allDigits(frac))) {
+	unsigned, negative := strings.CutPrefix(price, "-")
+	whole, frac, hasFrac := strings.Cut(unsigned, ".")
+	if whole == "" || !allDigits(whole) || (hasFrac && (frac == "" || !allDigits(frac))) {
 		return errors.New("price must be a decimal number such as 5000 or 12.50")
+	}
+	// The format is right; say what else is wrong.
+	switch {
+	case negative:
+		return errors.New("price must be greater than 0")
+	case len(frac) > 2:
+		return errors.New("price has more than two decimals: write it such as 12.50")
 	}
 	if len(price) > MaxPriceLength {
 		return fmt.Errorf("price is longer than %d characters", MaxPriceLength)
