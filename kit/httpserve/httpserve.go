@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -54,6 +55,10 @@ func refuseTransferEncoding(next http.Handler) http.Handler {
 // is called with the bound address once the server listens.
 func Serve(ctx context.Context, srv *http.Server, log *slog.Logger, ready func(addr net.Addr)) error {
 	listener, err := net.Listen("tcp", srv.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		_, port, _ := net.SplitHostPort(srv.Addr)
+		return fmt.Errorf("%w: another program listens on port %s (a service of an earlier step, still running?): stop it, or set PORT", err, port)
+	}
 	if err != nil {
 		return err
 	}
