@@ -46,14 +46,27 @@ Redis: REDIS_URL (default localhost:6379) when it answers, else an embedded
 Redis (miniredis) inside the demo. On your own Redis, entries from earlier
 runs stay where they are: the demo follows only the orders it places.`
 
+const helpKO = `시스템 전체를 돌린다: Redis 하나, 따로 뜬 프로세스인 서비스 세 개, 그리고
+POST /orders로 넣는 주문 N건. 주문마다 orderId로 서비스의 출력을 따라가 결제되고
+메일과 문자가 나갈 때까지 지켜본 뒤 이렇게 출력한다:
+
+  summary: orders=N payments=N notifications=2N p50=Xms p99=Yms
+
+p50과 p99는 주문의 201부터 마지막 알림까지의 시간이다.
+결제, 메일, 문자 중 하나라도 빠진 주문이 있으면 그 주문을 밝히고 1로 끝난다.
+
+Redis: REDIS_URL(기본값 localhost:6379)이 답하면 그것을, 아니면 데모 안의 내장
+Redis(miniredis)를 쓴다. 여러분의 Redis에서는 이전 실행의 엔트리가 그대로 남고,
+데모는 자기가 넣은 주문만 따라간다.`
+
 func main() { cli.Main("demo", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("demo", "go run ./scripts/demo [-orders N] [-rate R] [-timeout D]", help, stderr)
-	orders := flags.Int("orders", 10, "how many orders to place")
-	rate := flags.Float64("rate", 20, "orders per second (0: as fast as the service takes them)")
-	timeout := flags.Duration("timeout", 30*time.Second, "how long to wait, after the last order, for every payment and notification")
-	lang.Flag(flags)
+	flags := cli.FlagsInTwoLanguages("demo", "go run ./scripts/demo [-orders N] [-rate R] [-timeout D] [-lang ko]", help, helpKO, stderr)
+	orders := flags.Int("orders", 10, lang.Both("how many orders to place", "넣을 주문 수"))
+	rate := flags.Float64("rate", 20, lang.Both("orders per second (0: as fast as the service takes them)", "초당 주문 수(0: 서비스가 받는 만큼 빨리)"))
+	timeout := flags.Duration("timeout", 30*time.Second, lang.Both("how long to wait, after the last order, for every payment and notification",
+		"마지막 주문 뒤, 모든 결제와 알림을 기다리는 시간"))
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}

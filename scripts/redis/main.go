@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/streams-workshop/kit/cli"
+	"github.com/streams-workshop/kit/lang"
 	"github.com/streams-workshop/kit/redisconn"
 	"github.com/streams-workshop/kit/testkit"
 )
@@ -31,11 +32,15 @@ import (
 func main() { cli.Main("redis", run) }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := cli.Flags("redis", "go run ./scripts/redis [-addr host:port]",
+	flags := cli.FlagsInTwoLanguages("redis", "go run ./scripts/redis [-addr host:port] [-lang ko]",
 		"Runs an embedded Redis (miniredis) for the workshop. Data lives in memory only.\n"+
-			"It speaks enough of Redis for every lesson; use redis-server to see the real thing.", stderr)
-	addr := flags.String("addr", "", "host:port to listen on (default: the host:port of REDIS_URL, else "+redisconn.DefaultAddr+")")
-	readyFile := flags.String("ready-file", "", "write the address to this file once listening (for tests)")
+			"It speaks enough of Redis for every lesson; use redis-server to see the real thing.",
+		"워크숍용 내장 Redis(miniredis)를 돌린다. 데이터는 메모리에만 있다.\n"+
+			"모든 레슨에 필요한 만큼 Redis 말을 한다. 진짜는 redis-server로 보자.", stderr)
+	addr := flags.String("addr", "", lang.Both("host:port to listen on (default: the host:port of REDIS_URL, else "+redisconn.DefaultAddr+")",
+		"들을 host:port(기본값: REDIS_URL의 host:port, 없으면 "+redisconn.DefaultAddr+")"))
+	readyFile := flags.String("ready-file", "", lang.Both("write the address to this file once listening (for tests)",
+		"듣기 시작하면 이 파일에 주소를 쓴다(테스트용)"))
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -51,7 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	if answersPing(ctx, *addr) {
-		fmt.Fprintf(stdout, "A Redis already answers at %s: use it, there is nothing to start.\n", *addr)
+		fmt.Fprintf(stdout, lang.Pick("A Redis already answers at %s: use it, there is nothing to start.\n",
+			"%s에서 이미 Redis가 답한다. 그것을 쓰면 되므로 띄울 것이 없다.\n"), *addr)
 		return nil
 	}
 
@@ -72,15 +78,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return false
 	})
 
-	color.New(color.FgGreen, color.Bold).Fprintf(stdout, "Embedded Redis listening on %s\n", server.Addr())
-	fmt.Fprintln(stdout, "Data lives in memory only: it is gone when this stops. Press Ctrl-C to stop.")
+	color.New(color.FgGreen, color.Bold).Fprintf(stdout, lang.Pick("Embedded Redis listening on %s\n", "내장 Redis가 %s에서 듣고 있다\n"), server.Addr())
+	fmt.Fprintln(stdout, lang.Pick("Data lives in memory only: it is gone when this stops. Press Ctrl-C to stop.",
+		"데이터는 메모리에만 있어, 이것이 멈추면 사라진다. 멈추려면 Ctrl-C."))
 	if *readyFile != "" {
 		if err := os.WriteFile(*readyFile, []byte(server.Addr()+"\n"), 0o644); err != nil {
 			return err
 		}
 	}
 	<-ctx.Done()
-	fmt.Fprintln(stdout, "Stopped.")
+	fmt.Fprintln(stdout, lang.Pick("Stopped.", "멈췄다."))
 	return nil
 }
 
