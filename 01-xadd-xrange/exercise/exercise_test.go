@@ -422,6 +422,15 @@ func TestPage(t *testing.T) {
 	check("9-0", 2)  // [9-1]
 	check("", 100)   // the whole stream: count is more than there is
 	check("9-1", 10) // []
+
+	// A longer millisecond: 10-0 comes after 9-1, though "10-0" < "9-1" as
+	// text.
+	if err := own.XAdd(ctx, &redis.XAddArgs{Stream: stream, ID: "10-0", Values: []string{"user-b", "ten"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	all = append(all, "10-0")
+	check("9-1", 10) // [10-0]
+	check("9-0", 1)  // [9-1]
 }
 
 // readSize keeps the most entries one read of Page brought back, and that
@@ -566,6 +575,11 @@ func pageWrong(all []string, what, after string, count int64, want, got []string
 		r.Hint = clause(2) + lang.Pick(
 			fmt.Sprintf("the page repeats %s, which the caller already had: XRANGE includes its start, so start with ( to exclude it: \"(\"+after", got[0]),
 			fmt.Sprintf("페이지가 호출한 쪽이 이미 가진 엔트리(%s)를 되풀이합니다. XRANGE는 시작 ID를 포함하니 (로 시작해 빼세요: \"(\"+after", got[0])) +
+			readme("Try this", "해 볼 것")
+	case after != "" && len(want) > 0 && !slices.Contains(got, want[0]) && want[0] < after:
+		r.Hint = clause(2) + lang.Pick(
+			fmt.Sprintf("the page leaves out %s, though it comes after %s: compared as text, %q < %q. An ID is two numbers, <ms>-<seq>, not a string: let Redis compare them, start at \"(\"+after", want[0], after, want[0], after),
+			fmt.Sprintf("페이지가 %s 엔트리를 빠뜨립니다. %s 뒤에 오는 엔트리인데, 글자로 비교하면 %q < %q이기 때문입니다. ID는 문자열이 아니라 두 수(<ms>-<seq>)입니다. 비교는 Redis에 맡기고 \"(\"+after에서 시작하세요", want[0], after, want[0], after)) +
 			readme("Try this", "해 볼 것")
 	case len(want) > 0 && (len(got) == 0 || got[0] != want[0]):
 		skipped := want[0]
