@@ -137,7 +137,8 @@ func TestAddNotification(t *testing.T) {
 	own := env.Client()
 	oom := errors.New("OOM command not allowed when used memory > 'maxmemory' (the test made this XADD fail)")
 	xaddFails := &fault{names: []string{"xadd"}, err: oom}
-	rdb := env.Learner(xaddFails.hook)
+	other := &racer{own: own}
+	rdb := env.Learner(xaddFails.hook, other.hook)
 	var want []entry // what user-notifications must hold, in order
 
 	add := func(user, message string) {
@@ -168,10 +169,44 @@ func TestAddNotification(t *testing.T) {
 	want = append(want, future)
 	add("user-c", "after the future?")
 
+	// Another client adds an entry right after the call's XADD, as any
+	// other writer may: the stream's newest entry is then not the call's.
+	other.arm()
+	what := `AddNotification(ctx, rdb, "user-d", "me first")`
+	id, err := call(t, env, what, func(ctx context.Context) (string, error) {
+		return AddNotification(ctx, rdb, "user-d", "me first")
+	})
+	if err != nil {
+		ex.Fatal(t, addFailed(t, own, what, err))
+	}
+	if theirs := other.added(); theirs != "" {
+		if id == theirs {
+			mine := lang.Pick("(none)", "(없음)")
+			if now := entries(t, own); len(now) > len(want) {
+				mine = now[len(want)].id
+			}
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick(what+" returns the ID of the entry it added, "+mine, what+": 추가한 엔트리의 ID("+mine+")를 반환"),
+				Got: lang.Pick(fmt.Sprintf("it returned %s, the ID of the entry another client added right after its XADD\n%s", id, ex.Entries(t, own, stream)),
+					fmt.Sprintf("반환한 ID %s는 XADD 바로 뒤에 다른 클라이언트가 추가한 엔트리의 ID입니다\n%s", id, ex.Entries(t, own, stream))),
+				Hint: clause(3) + lang.Pick(
+					"the stream's newest entry is not always yours: other clients add to it too, between your XADD and your next read. XADD replies with the ID of the entry it added: id, err := rdb.XAdd(...).Result()",
+					"stream의 가장 새 엔트리가 늘 여러분의 것은 아닙니다. XADD와 다음 읽기 사이에 다른 클라이언트도 추가합니다. XADD는 자기가 추가한 엔트리의 ID로 답합니다: id, err := rdb.XAdd(...).Result()") +
+					readme("You should see", "이런 출력이 보여야 한다"),
+			})
+		}
+		// The other client's entry goes, so that the checks below see only
+		// the call's.
+		if err := own.XDel(ctx, stream, theirs).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want = checkAdded(t, own, what, want, "user-d", "me first", id)
+
 	// XADD fails once, the connection stays: the error must reach the caller.
 	xaddFails.arm()
-	what := `AddNotification(ctx, rdb, "user-b", "are you there?")`
-	id, err := call(t, env, what, func(ctx context.Context) (string, error) {
+	what = `AddNotification(ctx, rdb, "user-b", "are you there?")`
+	id, err = call(t, env, what, func(ctx context.Context) (string, error) {
 		return AddNotification(ctx, rdb, "user-b", "are you there?")
 	})
 	if err == nil {
@@ -199,6 +234,40 @@ func TestAddNotification(t *testing.T) {
 	}
 	// And it works again at once.
 	add("user-b", "are you there?")
+}
+
+// racer is another client that adds an entry right after the learner's
+// next XADD, once, after arm.
+type racer struct {
+	own *redis.Client
+
+	mu    sync.Mutex
+	armed bool
+	id    string // the ID of the entry it added
+}
+
+func (r *racer) arm() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.armed, r.id = true, ""
+}
+
+func (r *racer) added() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.id
+}
+
+func (r *racer) hook(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+	err := send()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.armed || err != nil || !slices.ContainsFunc(cmds, func(c redis.Cmder) bool { return c.Name() == "xadd" }) {
+		return err
+	}
+	r.armed = false
+	r.id, _ = r.own.XAdd(context.Background(), &redis.XAddArgs{Stream: stream, Values: []string{"user-z", "from another client"}}).Result()
+	return err
 }
 
 // addFailed explains an error AddNotification returned.
