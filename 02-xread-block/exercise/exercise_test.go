@@ -122,12 +122,16 @@ func blockForever(n int) string {
 
 // The entries of TestListen: three before Listen starts; two that arrive
 // while its read waits; two more while it handles the first of those; in
-// the second run, one more. Several share a millisecond.
+// the second run, one more; and one between the first run and the second,
+// while no Listen runs. Several share a millisecond.
 var (
 	beforeListen = []string{"1-0", "1-1", "2-0"}
 	arriveFirst  = []string{"5-0", "5-1"}
 	arriveNext   = []string{"5-2", "6-0"}
 	arriveLater  = "6-1"
+	// whileStopped is added between the first run and the second, while no
+	// Listen runs: the second must not handle it.
+	whileStopped = "3-0"
 )
 
 // listener runs Listen once, with a hook on its client that plays the
@@ -140,6 +144,7 @@ type listener struct {
 	cancel    context.CancelFunc
 	cancelled bool
 	reads     int      // XREADs sent
+	firstIDs  []string // the IDs of the first XREAD
 	lastRead  string   // the last XREAD, as redis-cli takes it
 	quiet     bool     // the last XREAD returned nothing
 	handled   []string // IDs, in the order handle got them
@@ -197,6 +202,9 @@ func (l *listener) hook(step func(n int, cmd redis.Cmder) error) ex.Hook {
 		l.mu.Lock()
 		l.reads++
 		n := l.reads
+		if n == 1 {
+			l.firstIDs = ex.ReadIDs(cmd)
+		}
 		l.lastRead = ex.Show(cmd)
 		received := len(l.handled) > 0
 		lastHandled := ""
@@ -382,6 +390,9 @@ func TestListen(t *testing.T) {
 	checkStop(t, l0, err, early)
 	checkHandled(t, l0, l0.added)
 
+	// Between the runs, while no Listen runs, an entry comes.
+	addAt(t, own, whileStopped, "user-b", "while no listener ran")
+
 	// Second run, over the stream the first one saw grow: a quiet read; two
 	// entries arrive while the second read waits; two more while handle runs;
 	// quiet reads after them; a cancel.
@@ -393,7 +404,7 @@ func TestListen(t *testing.T) {
 			if len(ids) == 1 && ids[0] == "$" {
 				// The read was sent before they came: $ stood for the
 				// newest entry then.
-				cmd.Args()[len(cmd.Args())-1] = beforeListen[len(beforeListen)-1]
+				cmd.Args()[len(cmd.Args())-1] = whileStopped
 			}
 		}
 		return nil
@@ -402,6 +413,7 @@ func TestListen(t *testing.T) {
 	if t.Failed() {
 		t.FailNow() // a check on a read has said why
 	}
+	checkFresh(t, l, l0)
 	checkStop(t, l, err, early)
 	checkHandled(t, l, l.added)
 
@@ -546,6 +558,33 @@ func returnedOrNot(err error) string {
 		return lang.Pick("it returned nil", "nil을 반환함")
 	}
 	return returned(err)
+}
+
+// checkFresh checks clause 1 on a run that follows prev: it starts from "$",
+// not from where prev stopped, so an entry added between them is not its.
+func checkFresh(t *testing.T, l, prev *listener) {
+	t.Helper()
+	l.mu.Lock()
+	first, handledIt := slices.Clone(l.firstIDs), slices.Contains(l.handled, whileStopped)
+	l.mu.Unlock()
+	prev.mu.Lock()
+	last := ""
+	if len(prev.handled) > 0 {
+		last = prev.handled[len(prev.handled)-1]
+	}
+	prev.mu.Unlock()
+	if !handledIt || last == "" || !slices.Equal(first, []string{last}) {
+		return // checkHandled says what else went wrong
+	}
+	ex.Fatal(t, ex.Report{
+		Want: lang.Pick("a new call of Listen handles only the entries added after it started; its first read is from $",
+			"새로 호출한 Listen은 시작한 뒤에 추가된 엔트리만 처리함. 첫 읽기는 $에서"),
+		Got: lang.Pick(fmt.Sprintf("its first read was from %s, where the previous call stopped, and it handled %s, added while no Listen ran", last, whileStopped),
+			fmt.Sprintf("첫 읽기가 이전 호출이 멈춘 %s에서 시작했고, Listen이 돌지 않는 동안 추가된 %s까지 처리했습니다", last, whileStopped)),
+		Hint: clause(1) + lang.Pick(
+			"each call of Listen starts afresh from $: keep the ID of the last entry received in a variable inside Listen (lastID := \"$\" in the function), not in a package-level variable that outlives the call",
+			"Listen은 호출할 때마다 $에서 새로 시작합니다. 마지막으로 받은 엔트리의 ID는 호출이 끝나도 남는 패키지 변수가 아니라 Listen 안의 변수(함수 안에서 lastID := \"$\")에 두세요") + shouldSee(),
+	})
 }
 
 // checkHandled checks clause 1 on what handle got: want, once each, in order.
