@@ -137,7 +137,8 @@ func TestAddNotification(t *testing.T) {
 	own := env.Client()
 	oom := errors.New("OOM command not allowed when used memory > 'maxmemory' (the test made this XADD fail)")
 	xaddFails := &fault{names: []string{"xadd"}, err: oom}
-	rdb := env.Learner(xaddFails.hook)
+	other := &racer{own: own}
+	rdb := env.Learner(xaddFails.hook, other.hook)
 	var want []entry // what user-notifications must hold, in order
 
 	add := func(user, message string) {
@@ -168,10 +169,44 @@ func TestAddNotification(t *testing.T) {
 	want = append(want, future)
 	add("user-c", "after the future?")
 
+	// Another client adds an entry right after the call's XADD, as any
+	// other writer may: the stream's newest entry is then not the call's.
+	other.arm()
+	what := `AddNotification(ctx, rdb, "user-d", "me first")`
+	id, err := call(t, env, what, func(ctx context.Context) (string, error) {
+		return AddNotification(ctx, rdb, "user-d", "me first")
+	})
+	if err != nil {
+		ex.Fatal(t, addFailed(t, own, what, err))
+	}
+	if theirs := other.added(); theirs != "" {
+		if id == theirs {
+			mine := lang.Pick("(none)", "(없음)")
+			if now := entries(t, own); len(now) > len(want) {
+				mine = now[len(want)].id
+			}
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick(what+" returns the ID of the entry it added, "+mine, what+": 추가한 엔트리의 ID("+mine+")를 반환"),
+				Got: lang.Pick(fmt.Sprintf("it returned %s, the ID of the entry another client added right after its XADD\n%s", id, ex.Entries(t, own, stream)),
+					fmt.Sprintf("반환한 ID %s는 XADD 바로 뒤에 다른 클라이언트가 추가한 엔트리의 ID입니다\n%s", id, ex.Entries(t, own, stream))),
+				Hint: clause(3) + lang.Pick(
+					"the stream's newest entry is not always yours: other clients add to it too, between your XADD and your next read. XADD replies with the ID of the entry it added: id, err := rdb.XAdd(...).Result()",
+					"stream의 가장 새 엔트리가 늘 여러분의 것은 아닙니다. XADD와 다음 읽기 사이에 다른 클라이언트도 추가합니다. XADD는 자기가 추가한 엔트리의 ID로 답합니다: id, err := rdb.XAdd(...).Result()") +
+					readme("You should see", "이런 출력이 보여야 한다"),
+			})
+		}
+		// The other client's entry goes, so that the checks below see only
+		// the call's.
+		if err := own.XDel(ctx, stream, theirs).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want = checkAdded(t, own, what, want, "user-d", "me first", id)
+
 	// XADD fails once, the connection stays: the error must reach the caller.
 	xaddFails.arm()
-	what := `AddNotification(ctx, rdb, "user-b", "are you there?")`
-	id, err := call(t, env, what, func(ctx context.Context) (string, error) {
+	what = `AddNotification(ctx, rdb, "user-b", "are you there?")`
+	id, err = call(t, env, what, func(ctx context.Context) (string, error) {
 		return AddNotification(ctx, rdb, "user-b", "are you there?")
 	})
 	if err == nil {
@@ -199,6 +234,40 @@ func TestAddNotification(t *testing.T) {
 	}
 	// And it works again at once.
 	add("user-b", "are you there?")
+}
+
+// racer is another client that adds an entry right after the learner's
+// next XADD, once, after arm.
+type racer struct {
+	own *redis.Client
+
+	mu    sync.Mutex
+	armed bool
+	id    string // the ID of the entry it added
+}
+
+func (r *racer) arm() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.armed, r.id = true, ""
+}
+
+func (r *racer) added() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.id
+}
+
+func (r *racer) hook(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+	err := send()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.armed || err != nil || !slices.ContainsFunc(cmds, func(c redis.Cmder) bool { return c.Name() == "xadd" }) {
+		return err
+	}
+	r.armed = false
+	r.id, _ = r.own.XAdd(context.Background(), &redis.XAddArgs{Stream: stream, Values: []string{"user-z", "from another client"}}).Result()
+	return err
 }
 
 // addFailed explains an error AddNotification returned.
@@ -422,6 +491,15 @@ func TestPage(t *testing.T) {
 	check("9-0", 2)  // [9-1]
 	check("", 100)   // the whole stream: count is more than there is
 	check("9-1", 10) // []
+
+	// A longer millisecond: 10-0 comes after 9-1, though "10-0" < "9-1" as
+	// text.
+	if err := own.XAdd(ctx, &redis.XAddArgs{Stream: stream, ID: "10-0", Values: []string{"user-b", "ten"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	all = append(all, "10-0")
+	check("9-1", 10) // [10-0]
+	check("9-0", 1)  // [9-1]
 }
 
 // readSize keeps the most entries one read of Page brought back, and that
@@ -566,6 +644,11 @@ func pageWrong(all []string, what, after string, count int64, want, got []string
 		r.Hint = clause(2) + lang.Pick(
 			fmt.Sprintf("the page repeats %s, which the caller already had: XRANGE includes its start, so start with ( to exclude it: \"(\"+after", got[0]),
 			fmt.Sprintf("페이지가 호출한 쪽이 이미 가진 엔트리(%s)를 되풀이합니다. XRANGE는 시작 ID를 포함하니 (로 시작해 빼세요: \"(\"+after", got[0])) +
+			readme("Try this", "해 볼 것")
+	case after != "" && len(want) > 0 && !slices.Contains(got, want[0]) && want[0] < after:
+		r.Hint = clause(2) + lang.Pick(
+			fmt.Sprintf("the page leaves out %s, though it comes after %s: compared as text, %q < %q. An ID is two numbers, <ms>-<seq>, not a string: let Redis compare them, start at \"(\"+after", want[0], after, want[0], after),
+			fmt.Sprintf("페이지가 %s 엔트리를 빠뜨립니다. %s 뒤에 오는 엔트리인데, 글자로 비교하면 %q < %q이기 때문입니다. ID는 문자열이 아니라 두 수(<ms>-<seq>)입니다. 비교는 Redis에 맡기고 \"(\"+after에서 시작하세요", want[0], after, want[0], after)) +
 			readme("Try this", "해 볼 것")
 	case len(want) > 0 && (len(got) == 0 || got[0] != want[0]):
 		skipped := want[0]

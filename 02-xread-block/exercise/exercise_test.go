@@ -122,12 +122,16 @@ func blockForever(n int) string {
 
 // The entries of TestListen: three before Listen starts; two that arrive
 // while its read waits; two more while it handles the first of those; in
-// the second run, one more. Several share a millisecond.
+// the second run, one more; and one between the first run and the second,
+// while no Listen runs. Several share a millisecond.
 var (
 	beforeListen = []string{"1-0", "1-1", "2-0"}
 	arriveFirst  = []string{"5-0", "5-1"}
 	arriveNext   = []string{"5-2", "6-0"}
 	arriveLater  = "6-1"
+	// whileStopped is added between the first run and the second, while no
+	// Listen runs: the second must not handle it.
+	whileStopped = "3-0"
 )
 
 // listener runs Listen once, with a hook on its client that plays the
@@ -140,6 +144,7 @@ type listener struct {
 	cancel    context.CancelFunc
 	cancelled bool
 	reads     int      // XREADs sent
+	firstIDs  []string // the IDs of the first XREAD
 	lastRead  string   // the last XREAD, as redis-cli takes it
 	quiet     bool     // the last XREAD returned nothing
 	handled   []string // IDs, in the order handle got them
@@ -197,6 +202,9 @@ func (l *listener) hook(step func(n int, cmd redis.Cmder) error) ex.Hook {
 		l.mu.Lock()
 		l.reads++
 		n := l.reads
+		if n == 1 {
+			l.firstIDs = ex.ReadIDs(cmd)
+		}
 		l.lastRead = ex.Show(cmd)
 		received := len(l.handled) > 0
 		lastHandled := ""
@@ -382,6 +390,9 @@ func TestListen(t *testing.T) {
 	checkStop(t, l0, err, early)
 	checkHandled(t, l0, l0.added)
 
+	// Between the runs, while no Listen runs, an entry comes.
+	addAt(t, own, whileStopped, "user-b", "while no listener ran")
+
 	// Second run, over the stream the first one saw grow: a quiet read; two
 	// entries arrive while the second read waits; two more while handle runs;
 	// quiet reads after them; a cancel.
@@ -393,7 +404,7 @@ func TestListen(t *testing.T) {
 			if len(ids) == 1 && ids[0] == "$" {
 				// The read was sent before they came: $ stood for the
 				// newest entry then.
-				cmd.Args()[len(cmd.Args())-1] = beforeListen[len(beforeListen)-1]
+				cmd.Args()[len(cmd.Args())-1] = whileStopped
 			}
 		}
 		return nil
@@ -402,6 +413,7 @@ func TestListen(t *testing.T) {
 	if t.Failed() {
 		t.FailNow() // a check on a read has said why
 	}
+	checkFresh(t, l, l0)
 	checkStop(t, l, err, early)
 	checkHandled(t, l, l.added)
 
@@ -548,6 +560,33 @@ func returnedOrNot(err error) string {
 	return returned(err)
 }
 
+// checkFresh checks clause 1 on a run that follows prev: it starts from "$",
+// not from where prev stopped, so an entry added between them is not its.
+func checkFresh(t *testing.T, l, prev *listener) {
+	t.Helper()
+	l.mu.Lock()
+	first, handledIt := slices.Clone(l.firstIDs), slices.Contains(l.handled, whileStopped)
+	l.mu.Unlock()
+	prev.mu.Lock()
+	last := ""
+	if len(prev.handled) > 0 {
+		last = prev.handled[len(prev.handled)-1]
+	}
+	prev.mu.Unlock()
+	if !handledIt || last == "" || !slices.Equal(first, []string{last}) {
+		return // checkHandled says what else went wrong
+	}
+	ex.Fatal(t, ex.Report{
+		Want: lang.Pick("a new call of Listen handles only the entries added after it started; its first read is from $",
+			"새로 호출한 Listen은 시작한 뒤에 추가된 엔트리만 처리함. 첫 읽기는 $에서"),
+		Got: lang.Pick(fmt.Sprintf("its first read was from %s, where the previous call stopped, and it handled %s, added while no Listen ran", last, whileStopped),
+			fmt.Sprintf("첫 읽기가 이전 호출이 멈춘 %s에서 시작했고, Listen이 돌지 않는 동안 추가된 %s까지 처리했습니다", last, whileStopped)),
+		Hint: clause(1) + lang.Pick(
+			"each call of Listen starts afresh from $: keep the ID of the last entry received in a variable inside Listen (lastID := \"$\" in the function), not in a package-level variable that outlives the call",
+			"Listen은 호출할 때마다 $에서 새로 시작합니다. 마지막으로 받은 엔트리의 ID는 호출이 끝나도 남는 패키지 변수가 아니라 Listen 안의 변수(함수 안에서 lastID := \"$\")에 두세요") + shouldSee(),
+	})
+}
+
 // checkHandled checks clause 1 on what handle got: want, once each, in order.
 func checkHandled(t *testing.T, l *listener, want []string) {
 	t.Helper()
@@ -674,7 +713,13 @@ func TestWaitASecond(t *testing.T) {
 	stored := map[string][]string{
 		"5-0": {"user-a", "hi"}, "5-1": {"user-b", "hello"}, "5-2": {"user-a", "how are you?"}, "6-0": {"user-b", "fine"},
 	}
-	for _, id := range []string{"5-0", "5-1", "5-2", "6-0"} {
+	// 12 entries in one millisecond before them: more than a COUNT 10.
+	early := make([]string, 12)
+	for i := range early {
+		early[i] = fmt.Sprintf("3-%d", i)
+		stored[early[i]] = []string{"user-d", fmt.Sprint("early ", i)}
+	}
+	for _, id := range cat(early, []string{"5-0", "5-1", "5-2", "6-0"}) {
 		addAt(t, own, id, stored[id][0], stored[id][1])
 	}
 	stored["6-1"] = []string{"user-c", "new here"}
@@ -708,37 +753,12 @@ func TestWaitASecond(t *testing.T) {
 	// 1. What is there already, at once: three entries after 5-0, two in
 	// its millisecond.
 	what, msgs, err := wait("5-0", "")
-	want := []string{"5-1", "5-2", "6-0"}
-	if err != nil || !slices.Equal(msgIDs(msgs), want) || !sameValues(msgs, stored) {
-		got := show(msgIDs(msgs))
-		if err != nil {
-			got = returned(err)
-		}
-		r := ex.Report{
-			Want: lang.Pick(fmt.Sprintf("%s returns %s at once", what, show(want)), fmt.Sprintf("%s 호출 결과 %s, 곧바로", what, show(want))),
-			Got:  got + lang.Pick("\nits read: ", "\n읽기: ") + firstRead(),
-			Hint: clause(1) + lang.Pick("XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}, and no COUNT: every entry after after",
-				"XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}. COUNT 없이, after 다음의 엔트리를 모두") + goalAndSee(),
-		}
-		ids := []string{}
-		w.mu.Lock()
-		if len(w.reads) > 0 {
-			ids = w.reads[0].ids
-		}
-		w.mu.Unlock()
-		switch {
-		case len(ids) == 1 && ids[0] == "$":
-			r.Hint = clause(1) + lang.Pick("$ means after the newest entry, now: it skips what is already there after after. Read from after: Streams: []string{stream, after}",
-				"$는 지금 가장 새 엔트리 다음이라는 뜻이라서, after 다음에 이미 있는 엔트리를 건너뜁니다. after에서 읽으세요: Streams: []string{stream, after}") + goalAndSee()
-		case err == nil && slices.ContainsFunc(msgIDs(msgs), func(id string) bool { return compareIDs(id, "5-0") <= 0 }):
-			r.Hint = clause(1) + lang.Pick("strictly after the ID after: XREAD returns what comes after the ID you give it, so give it after itself",
-				"ID after보다 엄밀히 뒤의 엔트리입니다. XREAD는 받은 ID 다음의 것을 돌려주니, after를 그대로 주세요") + goalAndSee()
-		case err == nil && len(msgs) < len(want) && slices.Equal(msgIDs(msgs), want[:len(msgs)]) && len(msgs) > 0:
-			r.Hint = clause(1) + lang.Pick(fmt.Sprintf("only %d of the %d entries after after: return all of them, with no COUNT", len(msgs), len(want)),
-				fmt.Sprintf("after 다음의 엔트리 %d개 중 %d개만 반환했습니다. COUNT 없이 모두 반환하세요", len(want), len(msgs))) + goalAndSee()
-		}
-		ex.Fatal(t, r)
-	}
+	checkThere(t, w, what, "5-0", []string{"5-1", "5-2", "6-0"}, msgs, err, stored)
+
+	// 1b. More entries than a COUNT would give (16), after an ID that is not
+	// in the stream (trimmed, or deleted): all of them, the first one too.
+	what, msgs, err = wait("2-0", "")
+	checkThere(t, w, what, "2-0", cat(early, []string{"5-0", "5-1", "5-2", "6-0"}), msgs, err, stored)
 
 	// 2. A quiet second: nothing after 6-0.
 	what, msgs, err = wait("6-0", "")
@@ -777,6 +797,74 @@ func TestWaitASecond(t *testing.T) {
 	what, msgs, err = wait("6-1", "")
 	checkQuiet(t, w, what, msgs, err)
 }
+
+// checkThere checks clause 1 on a call that finds want already there after
+// the ID after.
+func checkThere(t *testing.T, w *waitWatch, what, after string, want []string, msgs []redis.XMessage, err error, stored map[string][]string) {
+	t.Helper()
+	if err == nil && slices.Equal(msgIDs(msgs), want) && sameValues(msgs, stored) {
+		return
+	}
+	w.mu.Lock()
+	ids := []string{}
+	shown := lang.Pick("(no XREAD)", "(XREAD 없음)")
+	if len(w.reads) > 0 {
+		ids, shown = w.reads[0].ids, w.reads[0].shown
+	}
+	w.mu.Unlock()
+	got := short(msgIDs(msgs))
+	if err != nil {
+		got = returned(err)
+	}
+	r := ex.Report{
+		Want: lang.Pick(fmt.Sprintf("%s returns %s at once", what, short(want)), fmt.Sprintf("%s 호출 결과 %s, 곧바로", what, short(want))),
+		Got:  got + lang.Pick("\nits read: ", "\n읽기: ") + shown,
+		Hint: clause(1) + lang.Pick("XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}, and no COUNT: every entry after after",
+			"XREAD STREAMS user-notifications <after>: Streams: []string{stream, after}. COUNT 없이, after 다음의 엔트리를 모두") + goalAndSee(),
+	}
+	gotIDs := msgIDs(msgs)
+	switch {
+	case len(ids) == 1 && ids[0] == "$":
+		r.Hint = clause(1) + lang.Pick("$ means after the newest entry, now: it skips what is already there after after. Read from after: Streams: []string{stream, after}",
+			"$는 지금 가장 새 엔트리 다음이라는 뜻이라서, after 다음에 이미 있는 엔트리를 건너뜁니다. after에서 읽으세요: Streams: []string{stream, after}") + goalAndSee()
+	case err == nil && slices.ContainsFunc(gotIDs, func(id string) bool { return compareIDs(id, after) <= 0 }):
+		r.Hint = clause(1) + lang.Pick("strictly after the ID after: XREAD returns what comes after the ID you give it, so give it after itself",
+			"ID after보다 엄밀히 뒤의 엔트리입니다. XREAD는 받은 ID 다음의 것을 돌려주니, after를 그대로 주세요") + goalAndSee()
+	case err == nil && len(gotIDs) > 0 && slices.Equal(gotIDs, want[1:]):
+		r.Hint = clause(1) + lang.Pick(
+			fmt.Sprintf("it left out %s, the entry right after %s: %s is not in the stream (trimmed, or deleted), so dropping the first entry read drops one you need. XREAD leaves out after itself: return every entry it gives you", want[0], after, after),
+			fmt.Sprintf("%s 바로 다음 엔트리(%s)를 빠뜨렸습니다. %s는 stream에 없어서(잘려 나갔거나 지워져서), 읽은 것의 첫 엔트리를 버리면 필요한 엔트리를 버리게 됩니다. XREAD는 after 자신만 빼고 주니, 받은 엔트리를 모두 반환하세요", after, want[0], after)) + goalAndSee()
+	case err == nil && len(gotIDs) > 0 && len(gotIDs) < len(want) && slices.Equal(gotIDs, want[:len(gotIDs)]):
+		r.Hint = clause(1) + lang.Pick(fmt.Sprintf("only %d of the %d entries after after: return all of them, with no COUNT", len(gotIDs), len(want)),
+			fmt.Sprintf("after 다음의 엔트리 %d개 중 %d개만 반환했습니다. COUNT 없이 모두 반환하세요", len(want), len(gotIDs))) + goalAndSee()
+	}
+	ex.Fatal(t, r)
+}
+
+// short writes IDs, runs of the same millisecond as 3-0…3-11.
+func short(ids []string) string {
+	var out []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) {
+			am, as := splitID(ids[j])
+			bm, bs := splitID(ids[j+1])
+			if am != bm || bs != as+1 {
+				break
+			}
+			j++
+		}
+		if j-i >= 3 {
+			out = append(out, ids[i]+"…"+ids[j])
+		} else {
+			out = append(out, ids[i:j+1]...)
+		}
+		i = j + 1
+	}
+	return "[" + strings.Join(out, " ") + "]"
+}
+
+func cat(lists ...[]string) []string { return slices.Concat(lists...) }
 
 func sameValues(msgs []redis.XMessage, stored map[string][]string) bool {
 	for _, m := range msgs {

@@ -1369,6 +1369,9 @@ func recoverCheck(o *outcome, stale, young []string, failing string, acked int, 
 		missing := lang.Pick(fmt.Sprintf("%s, idle for minIdle or more, were not handled", short(missed)),
 			fmt.Sprintf("minIdle 이상 방치된 엔트리(%s)를 처리하지 않았습니다", short(missed)))
 		switch {
+		case failing != "" && len(o.handled) > 0 && o.handled[len(o.handled)-1] == failing && isPrefix(o.handled, stale):
+			o.fail(hint(4, secGoal, fmt.Sprintf("handle failed for %s and Recover stopped there, so %s were never handled: leave that entry pending (no XACK) and go on with the others", failing, short(missed)),
+				fmt.Sprintf("엔트리 하나(%s)에서 handle이 실패하자 Recover가 거기서 멈춰서, %s 엔트리는 처리되지 못했습니다. 그 엔트리는 ack하지 말고 pending에 남겨 둔 채 나머지로 넘어가세요", failing, short(missed))))
 		case len(claims) == 0:
 			o.fail(hint(1, secGoal, missing+": claim them with XAUTOCLAIM user-notifications group1 <consumer> <minIdle> 0-0 (rdb.XAutoClaim), then handle what it returns",
 				missing+". XAUTOCLAIM user-notifications group1 <consumer> <minIdle> 0-0 명령(rdb.XAutoClaim)으로 넘겨받은 뒤, 돌려받은 엔트리를 handle에 넘기세요"))
