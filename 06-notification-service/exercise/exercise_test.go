@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -459,7 +460,10 @@ type notifySuite struct {
 	own  *redis.Client
 	p    *provider
 	want map[string]string // "mail o-1" -> the userId it must carry
-	ids  map[string]string // "mail o-1" -> the entry's ID, for the last one written
+	// spinReported is set once a read of new entries without BLOCK is
+	// reported.
+	spinReported atomic.Bool
+	ids          map[string]string // "mail o-1" -> the entry's ID, for the last one written
 }
 
 // write adds an order (kind "mail") or a payment ("sms") for orderID, with
@@ -534,7 +538,7 @@ func (s *notifySuite) start(send func(Notification) error, faults ...ex.Fault) *
 			s.early(err)
 			return err
 		}
-	}, append([]ex.Fault{pendingPages}, faults...)...)
+	}, append([]ex.Fault{pendingPages, s.blockingReads}, faults...)...)
 }
 
 // early reports a Notify that returned before its context was cancelled.
@@ -795,6 +799,13 @@ func TestNotify(t *testing.T) {
 	s.check(lang.Pick("25 orders and 25 payments came, their IDs in one millisecond (1000-0 to 1000-24); instance-1 had read the first 13 of each stream and crashed before acking them. It started again; then o-3's order and payment came.",
 		"주문 25개와 결제 25개가 왔고, ID는 모두 같은 밀리초입니다(1000-0에서 1000-24). instance-1은 stream마다 처음 13개를 읽고 ack하기 전에 죽었습니다. 그리고 다시 시작했고, o-3의 주문과 결제가 왔습니다."), held)
 
+	// 2b. A backlog on one stream only: instance-1 crashed holding 13
+	// payments and no order, then, another time, 13 orders and no payment.
+	// A read of "0" answers both streams, the empty one too: pending is
+	// done only when no stream of the reply holds an entry.
+	s.heldOnOneStream(payments, "sms", "o-2")
+	s.heldOnOneStream(orders, "mail", "o-25")
+
 	// 3. Failures that are not crashes: the provider refuses the mail for
 	// o-30 once; Redis answers the GET of the SMS for o-31 with an error
 	// once, and the XACK of the SMS for o-32 once.
@@ -1044,5 +1055,72 @@ func crashAtFirstAck(c *ex.Consumer) ex.Hook {
 		done.Store(true)
 		c.Crash()
 		return err
+	}
+}
+
+// heldOnOneStream writes 13 entries of kind to stream, with orderIds
+// prefix00 on, and has instance-1 read them all
+// and ack none, as a crashed run would: more pending entries than Count, all
+// on one stream, none on the other. Then it starts instance-1 again, and
+// checks that each was sent once.
+func (s *notifySuite) heldOnOneStream(stream, kind, prefix string) {
+	s.t.Helper()
+	ctx := context.Background()
+	held := map[string]bool{}
+	var names []string
+	for i := range 13 {
+		orderID := fmt.Sprintf("%s%02d", prefix, i)
+		s.write(kind, "*", orderID)
+		held[kind+" "+orderID] = true
+		names = append(names, kind+" "+orderID)
+	}
+	if err := s.own.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "instance-1", Streams: []string{stream, ">"}, Count: 13, Block: -1}).Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	other := map[string]string{orders: payments, payments: orders}[stream]
+	story := lang.Pick(fmt.Sprintf("instance-1 had read 13 entries of %s (%s … %s) and crashed before acking them: more pending than Count, and none pending on %s. It started again.", stream, names[0], names[len(names)-1], other),
+		fmt.Sprintf("instance-1이 %s의 엔트리 13개(%s … %s)를 읽고 ack하기 전에 죽었습니다. Count보다 많은 pending이 있고, %s에는 pending이 없습니다. 그리고 다시 시작했습니다.", stream, names[0], names[len(names)-1], other))
+	c := s.start(s.p.send)
+	c.WaitIdle()
+	c.Stop()
+	var missing []string
+	for _, k := range names {
+		if s.p.count(k) == 0 {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		_, pendingText := s.pending()
+		ex.Fatal(s.t, ex.Report{
+			Want: lang.Pick("each notification of the entries held pending sent once, nothing pending", "pending으로 잡혀 있던 엔트리의 알림마다 한 번씩 보냄, pending 없음"),
+			Got:  story + "\n" + lang.Pick("sent:\n", "보낸 것:\n") + s.p.String() + "\n" + pendingText,
+			Hint: notifyHint(1, lang.Pick(fmt.Sprintf("Never sent: %s, though their entries were pending with instance-1 when it started. A read of \"0\" answers both streams, the empty one too: count the entries of every stream in the reply, not only streams[0]'s, and switch to \">\" only when there are none at all", strings.Join(missing, ", ")),
+				fmt.Sprintf("보내지 않은 알림: %s. instance-1이 시작할 때 그 엔트리들은 pending이었습니다. \"0\" 읽기는 빈 stream까지 두 stream을 모두 돌려줍니다. streams[0]만이 아니라 응답에 있는 모든 stream의 엔트리를 세고, 하나도 없을 때만 \">\"로 바꾸세요", strings.Join(missing, ", ")))),
+		})
+	}
+	s.check(story, held)
+}
+
+// blockingReads fails the test, once, when a read of new entries ('>')
+// carries no BLOCK: it answers at once on a quiet stream, and the loop spins,
+// sending reads as fast as Redis answers. (BLOCK 0, which waits for ever,
+// is the test kit's to refuse.)
+func (s *notifySuite) blockingReads(*ex.Consumer) ex.Hook {
+	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		for _, cmd := range cmds {
+			if cmd.Name() != "xreadgroup" || !slices.Contains(ex.ReadIDs(cmd), ">") {
+				continue
+			}
+			if i, _ := ex.BlockArg(cmd); i < 0 && s.spinReported.CompareAndSwap(false, true) {
+				ex.Fail(s.t, ex.Report{
+					Want: lang.Pick("a read of new entries that waits a while on a quiet stream (Block: time.Second)", "조용한 stream에서 잠시 기다리는 새 엔트리 읽기(Block: time.Second)"),
+					Got: lang.Pick(ex.Show(cmd)+": no BLOCK, so a quiet stream answers at once, and the loop spins, sending reads as fast as Redis answers",
+						ex.Show(cmd)+": BLOCK 인자가 없어서 조용한 stream도 곧바로 답하고, 반복문이 Redis가 답하는 만큼 빠르게 읽기를 보내며 헛돕니다"),
+					Hint: notifyHint(1, lang.Pick("Block is a time.Duration: Block: time.Second. A negative Block sends no BLOCK at all, and the read does not wait",
+						"Block 필드는 time.Duration 타입입니다. Block: time.Second로 쓰세요. 음수 Block은 BLOCK 인자를 아예 보내지 않아서, 읽기가 기다리지 않습니다")),
+				})
+			}
+		}
+		return send()
 	}
 }
