@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -366,7 +367,7 @@ func (in *instance) hook(ctx context.Context, cmds []redis.Cmder, send func() er
 	in.noteKinds(cmds)
 	in.mu.Unlock()
 
-	in.inspect(cmds)
+	in.inspectAll(cmds)
 	if step == 1 && in.plan.pause {
 		in.mu.Lock()
 		select {
@@ -1925,4 +1926,37 @@ func partialTakeover(t *testing.T, s task) {
 		})
 	}
 	b.judge(verdict{scene: scTakeover, doing: doing, want: os, min: 1, max: 1, after: []*instance{rescuer, slow}})
+}
+
+// inspectAll runs inspect, then checks that no read of new orders blocks
+// longer than stopLimit.
+func (in *instance) inspectAll(cmds []redis.Cmder) {
+	in.checkLongBlock(cmds)
+	in.inspect(cmds)
+}
+
+// checkLongBlock reports a read of new orders whose BLOCK is longer than
+// stopLimit. A plain cancel of ctx does not interrupt a blocking read, so
+// a consumer stopped (Ctrl-C) while it waits returns only when the BLOCK
+// runs out: clause 4 asks for 2 s at most. The test shortens every BLOCK
+// (quietRead), so it would never see the wait: it looks at the argument.
+func (in *instance) checkLongBlock(cmds []redis.Cmder) {
+	for _, cmd := range cmds {
+		if !isGroupRead(cmd) || !slices.Contains(ex.ReadIDs(cmd), ">") {
+			continue
+		}
+		i, ms := ex.BlockArg(cmd)
+		if i < 0 || time.Duration(ms)*time.Millisecond <= stopLimit {
+			continue
+		}
+		block := time.Duration(ms) * time.Millisecond
+		in.b.report(ex.Report{
+			Want: lang.Pick(fmt.Sprintf("a read of new orders that waits %s at most (Block: time.Second), so that a stopped consumer returns within %s", stopLimit, stopLimit),
+				fmt.Sprintf("최대 %s 기다리는 새 주문 읽기(Block: time.Second): 그래야 멈춘 consumer가 %s 안에 끝남", stopLimit, stopLimit)),
+			Got: lang.Pick(fmt.Sprintf("%s: it waits up to %s", ex.Show(cmd), block),
+				fmt.Sprintf("%s: 최대 %s 기다립니다", ex.Show(cmd), block)),
+			Hint: in.b.task.hint(4, fmt.Sprintf("a cancelled ctx does not interrupt a blocking read: a Ctrl-C waits for the BLOCK to run out, here %s. Keep Block: time.Second (%s at most), and check ctx.Err() after each read", block, stopLimit),
+				fmt.Sprintf("ctx를 취소해도 기다리는 읽기는 끊기지 않습니다. Ctrl-C를 눌러도 BLOCK이 끝날 때까지, 여기서는 %s 기다립니다. Block: time.Second(최대 %s)로 두고, 읽을 때마다 ctx.Err()를 확인하세요", block, stopLimit)),
+		})
+	}
 }

@@ -460,8 +460,8 @@ type notifySuite struct {
 	own  *redis.Client
 	p    *provider
 	want map[string]string // "mail o-1" -> the userId it must carry
-	// spinReported is set once a read of new entries without BLOCK is
-	// reported.
+	// spinReported is set once a read of new entries without BLOCK, or
+	// with a long one, is reported.
 	spinReported atomic.Bool
 	ids          map[string]string // "mail o-1" -> the entry's ID, for the last one written
 }
@@ -1101,17 +1101,33 @@ func (s *notifySuite) heldOnOneStream(stream, kind, prefix string) {
 	s.check(story, held)
 }
 
+// longestBlock is the longest BLOCK a read of new entries may ask for: a
+// cancelled ctx does not interrupt a blocking read, so Notify stopped while
+// it waits returns only when its BLOCK runs out.
+const longestBlock = 2 * time.Second
+
 // blockingReads fails the test, once, when a read of new entries ('>')
 // carries no BLOCK: it answers at once on a quiet stream, and the loop spins,
-// sending reads as fast as Redis answers. (BLOCK 0, which waits for ever,
-// is the test kit's to refuse.)
+// sending reads as fast as Redis answers; or one longer than longestBlock,
+// which the test kit shortens, so that no wait would show it. (BLOCK 0,
+// which waits for ever, is the test kit's to refuse.)
 func (s *notifySuite) blockingReads(*ex.Consumer) ex.Hook {
 	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
 		for _, cmd := range cmds {
 			if cmd.Name() != "xreadgroup" || !slices.Contains(ex.ReadIDs(cmd), ">") {
 				continue
 			}
-			if i, _ := ex.BlockArg(cmd); i < 0 && s.spinReported.CompareAndSwap(false, true) {
+			i, ms := ex.BlockArg(cmd)
+			if block := time.Duration(ms) * time.Millisecond; i >= 0 && block > longestBlock && s.spinReported.CompareAndSwap(false, true) {
+				ex.Fail(s.t, ex.Report{
+					Want: lang.Pick(fmt.Sprintf("a read of new entries that waits %s at most (Block: time.Second), so that Notify returns soon once ctx is cancelled", longestBlock),
+						fmt.Sprintf("최대 %s 기다리는 새 엔트리 읽기(Block: time.Second): 그래야 ctx가 취소되면 Notify가 곧 끝남", longestBlock)),
+					Got: lang.Pick(fmt.Sprintf("%s: it waits up to %s", ex.Show(cmd), block), fmt.Sprintf("%s: 최대 %s 기다립니다", ex.Show(cmd), block)),
+					Hint: notifyHint(7, lang.Pick(fmt.Sprintf("A cancelled ctx does not interrupt a blocking read: a Ctrl-C waits for the BLOCK to run out, here %s. Keep Block: time.Second (%s at most)", block, longestBlock),
+						fmt.Sprintf("ctx를 취소해도 기다리는 읽기는 끊기지 않습니다. Ctrl-C를 눌러도 BLOCK이 끝날 때까지, 여기서는 %s 기다립니다. Block: time.Second(최대 %s)로 두세요", block, longestBlock))),
+				})
+			}
+			if i < 0 && s.spinReported.CompareAndSwap(false, true) {
 				ex.Fail(s.t, ex.Report{
 					Want: lang.Pick("a read of new entries that waits a while on a quiet stream (Block: time.Second)", "조용한 stream에서 잠시 기다리는 새 엔트리 읽기(Block: time.Second)"),
 					Got: lang.Pick(ex.Show(cmd)+": no BLOCK, so a quiet stream answers at once, and the loop spins, sending reads as fast as Redis answers",
