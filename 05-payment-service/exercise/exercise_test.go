@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -1942,7 +1941,7 @@ func (in *instance) inspectAll(cmds []redis.Cmder) {
 // (quietRead), so it would never see the wait: it looks at the argument.
 func (in *instance) checkLongBlock(cmds []redis.Cmder) {
 	for _, cmd := range cmds {
-		if !isGroupRead(cmd) || !slices.Contains(ex.ReadIDs(cmd), ">") {
+		if !isGroupRead(cmd) || !readsNew(cmd) {
 			continue
 		}
 		i, ms := ex.BlockArg(cmd)
@@ -1959,4 +1958,14 @@ func (in *instance) checkLongBlock(cmds []redis.Cmder) {
 				fmt.Sprintf("ctx를 취소해도 기다리는 읽기는 끊기지 않습니다. Ctrl-C를 눌러도 BLOCK이 끝날 때까지, 여기서는 %s 기다립니다. Block: time.Second(최대 %s)로 두고, 읽을 때마다 ctx.Err()를 확인하세요", block, stopLimit)),
 		})
 	}
+}
+
+// readsNew reports whether cmd reads new entries: one of its IDs is '>'.
+func readsNew(cmd redis.Cmder) bool {
+	for _, id := range ex.ReadIDs(cmd) {
+		if id == ">" {
+			return true
+		}
+	}
+	return false
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,8 +92,8 @@ func TestCreateGroups(t *testing.T) {
 	ctx := context.Background()
 	env := ex.Start(t)
 	own := env.Client()
-	// While refuse is set, XGROUP CREATE on payment-events gets an error.
-	var refuse atomic.Bool
+	// While refuse (busyScript) is set, XGROUP CREATE on payment-events gets an error (BUSY).
+	var refuse, busyScript atomic.Bool
 	var mu sync.Mutex
 	touched := map[string]bool{} // the streams the learner's commands named
 	rdb := env.Learner(func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
@@ -106,8 +105,8 @@ func TestCreateGroups(t *testing.T) {
 		}
 		mu.Unlock()
 		for _, cmd := range cmds {
-			if refuse.Load() && cmd.Name() == "xgroup" && argsHave(cmd, payments) {
-				return failCmds(cmds, errInjected)
+			if refused := refusal(&refuse, &busyScript); refused != nil && cmd.Name() == "xgroup" && argsHave(cmd, payments) {
+				return failCmds(cmds, refused)
 			}
 		}
 		return send()
@@ -343,6 +342,20 @@ func TestCreateGroups(t *testing.T) {
 			Got:  "nil\n" + state(),
 			Hint: groupsHint(5, lang.Pick(`Only an error whose text starts with "BUSYGROUP" is success; return every other one`,
 				`"BUSYGROUP"으로 시작하는 오류만 성공입니다. 다른 오류는 모두 반환하세요`)),
+		})
+	}
+	// A Redis busy running a long script answers BUSY: a word that BUSYGROUP
+	// starts with, and no group at all.
+	fresh()
+	busyScript.Store(true)
+	err = create()
+	busyScript.Store(false)
+	if err == nil {
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("CreateGroups returns the error Redis gave for payment-events: "+errBusyScript.Error(), "Redis가 payment-events에 준 오류를 CreateGroups가 반환함: "+errBusyScript.Error()),
+			Got:  "nil\n" + state(),
+			Hint: groupsHint(5, lang.Pick(`"BUSY Redis is busy running a script" is no BUSYGROUP, and no group was created: match the whole word, strings.HasPrefix(err.Error(), "BUSYGROUP"), not "BUSY"`,
+				`"BUSY Redis is busy running a script"는 BUSYGROUP이 아니고, 그룹은 만들어지지 않았습니다. 단어 전체로 비교하세요: "BUSY"가 아니라 strings.HasPrefix(err.Error(), "BUSYGROUP")`)),
 		})
 	}
 }
@@ -1114,7 +1127,7 @@ const longestBlock = 2 * time.Second
 func (s *notifySuite) blockingReads(*ex.Consumer) ex.Hook {
 	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
 		for _, cmd := range cmds {
-			if cmd.Name() != "xreadgroup" || !slices.Contains(ex.ReadIDs(cmd), ">") {
+			if cmd.Name() != "xreadgroup" || !readsNew(cmd) {
 				continue
 			}
 			i, ms := ex.BlockArg(cmd)
@@ -1139,4 +1152,31 @@ func (s *notifySuite) blockingReads(*ex.Consumer) ex.Hook {
 		}
 		return send()
 	}
+}
+
+// errBusyScript is what Redis answers while a script runs too long: its
+// first word, BUSY, is also how BUSYGROUP starts.
+var errBusyScript = errors.New("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT. (an error injected by the test)")
+
+// refusal is the error TestCreateGroups gives XGROUP CREATE on
+// payment-events: errInjected while refuse is set, errBusyScript while busy
+// is, or none.
+func refusal(refuse, busy *atomic.Bool) error {
+	switch {
+	case refuse.Load():
+		return errInjected
+	case busy.Load():
+		return errBusyScript
+	}
+	return nil
+}
+
+// readsNew reports whether cmd reads new entries: one of its IDs is '>'.
+func readsNew(cmd redis.Cmder) bool {
+	for _, id := range ex.ReadIDs(cmd) {
+		if id == ">" {
+			return true
+		}
+	}
+	return false
 }
