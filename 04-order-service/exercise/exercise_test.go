@@ -273,6 +273,14 @@ func TestValidateOrder(t *testing.T) {
 				Got:  lang.Pick("it returned: ", "반환한 값: ") + err.Error(),
 				Hint: clauseHint(7, ""),
 			})
+		case !c.ok && alsoNames(err.Error(), c.field) != "":
+			other := alsoNames(err.Error(), c.field)
+			fail(7, c, ex.Report{
+				Want: c.call() + lang.Pick(" refused, with an error naming "+c.field+" only", ": "+c.field+" 필드만 밝힌 오류로 거절됨"),
+				Got:  lang.Pick("it returned: ", "반환한 값: ") + err.Error(),
+				Hint: clauseHint(7, lang.Pick(fmt.Sprintf("name only the field that is wrong: this error names %s too, though only %s is wrong, and the client cannot tell which to fix. Check each field on its own, with its own error", other, c.field),
+					fmt.Sprintf("잘못된 필드 이름만 넣으세요. 틀린 것은 %s뿐인데 이 오류는 %s도 밝혀서, 클라이언트가 어느 것을 고칠지 알 수 없습니다. 필드마다 따로 검사하고, 오류도 따로 돌려주세요", c.field, other))),
+			})
 		}
 	}
 	for clause := 1; clause <= 7; clause++ {
@@ -696,4 +704,15 @@ func TestOrderHandler(t *testing.T) {
 	})
 	before = length()
 	checkUnavailable(lang.Pick("with Redis down", "Redis가 죽었을 때"), post(t, env, dead, good), before)
+}
+
+// alsoNames returns a field of the order, other than field, that an error
+// names, or "".
+func alsoNames(err, field string) string {
+	for _, f := range []string{"userId", "productId", "price"} {
+		if f != field && strings.Contains(err, f) {
+			return f
+		}
+	}
+	return ""
 }
