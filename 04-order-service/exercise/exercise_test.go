@@ -577,6 +577,26 @@ func TestOrderHandler(t *testing.T) {
 		}
 	}
 
+	// A good order that brings an orderId of its own: the orderId is the
+	// service's, new for each order, whatever the body holds.
+	chosen := `{"userId":"user-3","productId":"product-3","price":"5000","orderId":"o-1"}`
+	before = length()
+	if r := post(t, env, h, chosen); r.status != http.StatusBadRequest || length() != before {
+		msgs, err := own.XRange(ctx, orders, "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(msgs)) == before+1 && msgs[len(msgs)-1].Values["orderId"] == "o-1" {
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick("POST "+chosen+" → 201 and one entry whose orderId is a new one from newOrderID(), not o-1 (or 400, and nothing published)",
+					"POST "+chosen+" → 201, 그리고 orderId가 o-1이 아니라 newOrderID()로 새로 만든 것인 엔트리 하나(또는 400, 그리고 아무것도 발행하지 않음)"),
+				Got: r.String() + "\n" + inRedis(),
+				Hint: handlerHint(1, lang.Pick("orderId is the service's to give: a new one from newOrderID() for each order, whatever the body holds. A client that chooses it can reuse another order's ID, and a consumer that drops duplicates by orderId (06's notifications) would drop that order's mail",
+					"orderId는 서비스가 정합니다. 본문에 무엇이 있든 주문마다 newOrderID()로 새로 만드세요. 클라이언트가 정하게 하면 다른 주문의 ID를 다시 쓸 수 있고, orderId로 중복을 거르는 consumer(06의 알림)는 그 주문의 메일을 버리게 됩니다")),
+			})
+		}
+	}
+
 	// checkRefused checks a 400 that published nothing.
 	checkRefused := func(clause int, body string, before int64, r reply, wantError string) {
 		t.Helper()
