@@ -474,9 +474,9 @@ type notifySuite struct {
 	p    *provider
 	want map[string]string // "mail o-1" -> the userId it must carry
 	// spinReported is set once a read of new entries without BLOCK, or
-	// with a long one, is reported.
-	spinReported atomic.Bool
-	ids          map[string]string // "mail o-1" -> the entry's ID, for the last one written
+	// with a long one, is reported; ttlReported once a short TTL is.
+	spinReported, ttlReported atomic.Bool
+	ids                       map[string]string // "mail o-1" -> the entry's ID, for the last one written
 }
 
 // write adds an order (kind "mail") or a payment ("sms") for orderID, with
@@ -551,7 +551,7 @@ func (s *notifySuite) start(send func(Notification) error, faults ...ex.Fault) *
 			s.early(err)
 			return err
 		}
-	}, append([]ex.Fault{pendingPages, s.blockingReads}, faults...)...)
+	}, append([]ex.Fault{pendingPages, s.blockingReads, s.shortTTLs}, faults...)...)
 }
 
 // early reports a Notify that returned before its context was cancelled.
@@ -1179,4 +1179,57 @@ func readsNew(cmd redis.Cmder) bool {
 		}
 	}
 	return false
+}
+
+// shortTTLs fails the test, once, when a SET (or SETEX, PSETEX) gives its
+// key a TTL far shorter than sentTTL. Its usual cause is a bare number:
+// rdb.Set(ctx, key, "sent", 604800) is 604800 ns, and go-redis sends PX 1.
+// Such a key is gone at once on a real Redis, while the embedded one keeps
+// it: the command says it in both.
+func (s *notifySuite) shortTTLs(*ex.Consumer) ex.Hook {
+	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		for _, cmd := range cmds {
+			ttl, ok := setTTL(cmd)
+			if !ok || ttl >= sentTTL-time.Hour || !s.ttlReported.CompareAndSwap(false, true) {
+				continue
+			}
+			ex.Fail(s.t, ex.Report{
+				Want: lang.Pick(fmt.Sprintf("the key of a notification sent, set to \"sent\" for %s", sentTTL), fmt.Sprintf("보낸 알림의 키를 %s 동안 \"sent\"로 SET", sentTTL)),
+				Got:  lang.Pick(fmt.Sprintf("%s: a TTL of %s", ex.Show(cmd), ttl), fmt.Sprintf("%s: TTL %s", ex.Show(cmd), ttl)),
+				Hint: notifyHint(3, lang.Pick("SET's expiration is a time.Duration: rdb.Set(ctx, key, \"sent\", sentTTL). A bare number is nanoseconds: 604800 is under a millisecond, go-redis sends PX 1, and the key is gone at once, so a duplicate is sent again",
+					"SET의 만료 시간은 time.Duration 타입입니다: rdb.Set(ctx, key, \"sent\", sentTTL). 그냥 숫자는 나노초라서 604800은 1 ms도 안 되고, go-redis는 PX 1을 보내며, 키는 곧바로 사라져서 중복이 다시 나갑니다")),
+			})
+		}
+		return send()
+	}
+}
+
+// setTTL returns the TTL a SET, SETEX or PSETEX gives its key, if any.
+func setTTL(cmd redis.Cmder) (time.Duration, bool) {
+	args := cmd.Args()
+	num := func(i int) (int64, bool) {
+		if i >= len(args) {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(fmt.Sprint(args[i]), 10, 64)
+		return n, err == nil
+	}
+	switch cmd.Name() {
+	case "setex":
+		n, ok := num(2)
+		return time.Duration(n) * time.Second, ok
+	case "psetex":
+		n, ok := num(2)
+		return time.Duration(n) * time.Millisecond, ok
+	case "set":
+		for i := 3; i < len(args); i++ {
+			unit := map[string]time.Duration{"ex": time.Second, "px": time.Millisecond}[strings.ToLower(fmt.Sprint(args[i]))]
+			if unit == 0 {
+				continue
+			}
+			n, ok := num(i + 1)
+			return time.Duration(n) * unit, ok
+		}
+	}
+	return 0, false
 }
