@@ -273,6 +273,14 @@ func TestValidateOrder(t *testing.T) {
 				Got:  lang.Pick("it returned: ", "반환한 값: ") + err.Error(),
 				Hint: clauseHint(7, ""),
 			})
+		case !c.ok && alsoNames(err.Error(), c.field) != "":
+			other := alsoNames(err.Error(), c.field)
+			fail(7, c, ex.Report{
+				Want: c.call() + lang.Pick(" refused, with an error naming "+c.field+" only", ": "+c.field+" 필드만 밝힌 오류로 거절됨"),
+				Got:  lang.Pick("it returned: ", "반환한 값: ") + err.Error(),
+				Hint: clauseHint(7, lang.Pick(fmt.Sprintf("name only the field that is wrong: this error names %s too, though only %s is wrong, and the client cannot tell which to fix. Check each field on its own, with its own error", other, c.field),
+					fmt.Sprintf("잘못된 필드 이름만 넣으세요. 틀린 것은 %s뿐인데 이 오류는 %s도 밝혀서, 클라이언트가 어느 것을 고칠지 알 수 없습니다. 필드마다 따로 검사하고, 오류도 따로 돌려주세요", c.field, other))),
+			})
 		}
 	}
 	for clause := 1; clause <= 7; clause++ {
@@ -569,6 +577,26 @@ func TestOrderHandler(t *testing.T) {
 		}
 	}
 
+	// A good order that brings an orderId of its own: the orderId is the
+	// service's, new for each order, whatever the body holds.
+	chosen := `{"userId":"user-3","productId":"product-3","price":"5000","orderId":"o-1"}`
+	before = length()
+	if r := post(t, env, h, chosen); r.status != http.StatusBadRequest || length() != before {
+		msgs, err := own.XRange(ctx, orders, "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(msgs)) == before+1 && msgs[len(msgs)-1].Values["orderId"] == "o-1" {
+			ex.Fatal(t, ex.Report{
+				Want: lang.Pick("POST "+chosen+" → 201 and one entry whose orderId is a new one from newOrderID(), not o-1 (or 400, and nothing published)",
+					"POST "+chosen+" → 201, 그리고 orderId가 o-1이 아니라 newOrderID()로 새로 만든 것인 엔트리 하나(또는 400, 그리고 아무것도 발행하지 않음)"),
+				Got: r.String() + "\n" + inRedis(),
+				Hint: handlerHint(1, lang.Pick("orderId is the service's to give: a new one from newOrderID() for each order, whatever the body holds. A client that chooses it can reuse another order's ID, and a consumer that drops duplicates by orderId (06's notifications) would drop that order's mail",
+					"orderId는 서비스가 정합니다. 본문에 무엇이 있든 주문마다 newOrderID()로 새로 만드세요. 클라이언트가 정하게 하면 다른 주문의 ID를 다시 쓸 수 있고, orderId로 중복을 거르는 consumer(06의 알림)는 그 주문의 메일을 버리게 됩니다")),
+			})
+		}
+	}
+
 	// checkRefused checks a 400 that published nothing.
 	checkRefused := func(clause int, body string, before int64, r reply, wantError string) {
 		t.Helper()
@@ -696,4 +724,15 @@ func TestOrderHandler(t *testing.T) {
 	})
 	before = length()
 	checkUnavailable(lang.Pick("with Redis down", "Redis가 죽었을 때"), post(t, env, dead, good), before)
+}
+
+// alsoNames returns a field of the order, other than field, that an error
+// names, or "".
+func alsoNames(err, field string) string {
+	for _, f := range []string{"userId", "productId", "price"} {
+		if f != field && strings.Contains(err, f) {
+			return f
+		}
+	}
+	return ""
 }

@@ -366,7 +366,7 @@ func (in *instance) hook(ctx context.Context, cmds []redis.Cmder, send func() er
 	in.noteKinds(cmds)
 	in.mu.Unlock()
 
-	in.inspect(cmds)
+	in.inspectAll(cmds)
 	if step == 1 && in.plan.pause {
 		in.mu.Lock()
 		select {
@@ -1860,9 +1860,112 @@ func TestPayAtomically(t *testing.T) {
 	happy(t, s)
 	pendingAtStart(t, s)
 	crashes(t, s)
-	_, story := takeover(t, s)
+	_, story := takeovers(t, s)
 	failures(t, s)
 	stopMidBatch(t, s)
 	ex.Lesson(t, lang.Pick("each order was paid exactly once, through a crash at every point and through a takeover: XACK's reply is the fence, and nothing runs between it and the payment. It holds as long as the group does: a group destroyed and made anew forgets its acks, which is why the service keeps a record per paid order (README.md, \"Paid once: a record per order\").\n",
 		"어느 지점에서 죽어도, 넘겨받기가 있어도 주문마다 정확히 한 번 결제됐습니다. XACK의 응답이 울타리이고, 그것과 결제 사이에는 아무것도 끼어들지 못합니다. 다만 그룹이 살아 있는 동안만입니다. 지워졌다가 다시 만들어진 그룹은 무엇을 ack했는지 잊기 때문에, 서비스는 결제한 주문마다 기록을 남깁니다(README.ko.md, \"한 번만 결제: 주문마다 결제 기록\").\n")+story)
+}
+
+// takeovers runs takeover, then partialTakeover: step 3's fence must hold
+// for each order of a batch, not only for a batch of one.
+func takeovers(t *testing.T, s task) (paid int, story string) {
+	t.Helper()
+	paid, story = takeover(t, s)
+	partialTakeover(t, s)
+	return paid, story
+}
+
+// partialTakeover stalls instance-1 after it read three orders in one batch,
+// lets instance-2 claim only the middle one and pay it, then wakes
+// instance-1: of its batch, two orders are still its own to pay, and one is
+// not. A fence per batch (one XACK of all its IDs, whose reply counts the
+// orders it acked but does not say which) pays the taken one again, or none.
+func partialTakeover(t *testing.T, s task) {
+	t.Helper()
+	b := newBench(t, s)
+	os := b.addOrders(3)
+	taken := os[1]
+	slow := b.run("instance-1", plan{crashAt: -1, pause: true})
+	doing := lang.Pick(fmt.Sprintf("instance-1 read orders %s in one batch and stalled, as in a long GC pause", names(os)),
+		fmt.Sprintf("instance-1이 주문(%s)을 한 번에 읽고 멈췄습니다(긴 GC 멈춤처럼)", names(os)))
+	slow.waitPaused(doing)
+	b.must(b.own.XClaim(context.Background(), &redis.XClaimArgs{
+		Stream: orders, Group: group, Consumer: "instance-2", MinIdle: 0, Messages: []string{taken.id},
+	}).Err())
+	doing += lang.Pick(fmt.Sprintf(". instance-2 claimed only order %s (%s) of them (XCLAIM, as XAUTOCLAIM does) and started", taken.name, taken.id),
+		fmt.Sprintf(". instance-2가 그중 주문(%s, %s) 하나만 claim(XCLAIM, XAUTOCLAIM이 하듯이)하고 시작했습니다", taken.name, taken.id))
+	rescuer := b.run("instance-2", never)
+	rescuer.waitIdle(doing)
+	afterRescue := b.state(b.look())
+	slow.unpause()
+	doing += ":\n" + afterRescue + lang.Pick("\nThen instance-1 woke up and went on", "\n그다음 instance-1이 깨어나 하던 일을 계속했습니다")
+	slow.waitIdle(doing)
+	rescuer.waitIdle(doing)
+	slow.stop(doing)
+	rescuer.stop(doing)
+	out := b.look()
+	for _, o := range os {
+		n := out.paid(o)
+		if n == 1 || out.holder(o) != "" {
+			continue // judge tells the rest
+		}
+		problemEn := fmt.Sprintf("order %s (%s) was paid %d times", o.name, o.id, n)
+		problemKo := fmt.Sprintf("주문 %s(%s): 결제 %d번", o.name, o.id, n)
+		if n == 0 {
+			problemEn = fmt.Sprintf("order %s (%s) was never paid, and it is acknowledged", o.name, o.id)
+			problemKo = fmt.Sprintf("주문 %s(%s): 결제되지 않았는데 ack됐습니다", o.name, o.id)
+		}
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("each order paid once, nothing pending: instance-2 pays the order it took over, instance-1 the two still its own",
+				"주문마다 한 번 결제, pending 없음: instance-2는 넘겨받은 주문을, instance-1은 아직 자기 것인 두 주문을 결제"),
+			Got: lang.Pick(doing+"\n"+problemEn+"\n"+b.state(out), doing+"\n"+problemKo+"\n"+b.state(out)),
+			Hint: s.hint(1, "the fence is per order: one XACK per order, and that order's payment only if its own XACK answered 1. XACK of a whole batch answers how many it acked, not which: 2 of 3 cannot tell you which order another consumer took over",
+				"울타리는 주문마다 하나입니다. 주문마다 XACK 한 번, 그리고 그 주문의 XACK 응답이 1일 때만 그 주문을 결제하세요. 배치 전체를 XACK 하면 몇 개를 ack했는지만 답할 뿐, 어느 것인지는 알려 주지 않습니다. 3개 중 2개라는 답으로는 다른 consumer가 어느 주문을 넘겨받았는지 알 수 없습니다"),
+		})
+	}
+	b.judge(verdict{scene: scTakeover, doing: doing, want: os, min: 1, max: 1, after: []*instance{rescuer, slow}})
+}
+
+// inspectAll runs inspect, then checks that no read of new orders blocks
+// longer than stopLimit.
+func (in *instance) inspectAll(cmds []redis.Cmder) {
+	in.checkLongBlock(cmds)
+	in.inspect(cmds)
+}
+
+// checkLongBlock reports a read of new orders whose BLOCK is longer than
+// stopLimit. A plain cancel of ctx does not interrupt a blocking read, so
+// a consumer stopped (Ctrl-C) while it waits returns only when the BLOCK
+// runs out: clause 4 asks for 2 s at most. The test shortens every BLOCK
+// (quietRead), so it would never see the wait: it looks at the argument.
+func (in *instance) checkLongBlock(cmds []redis.Cmder) {
+	for _, cmd := range cmds {
+		if !isGroupRead(cmd) || !readsNew(cmd) {
+			continue
+		}
+		i, ms := ex.BlockArg(cmd)
+		if i < 0 || time.Duration(ms)*time.Millisecond <= stopLimit {
+			continue
+		}
+		block := time.Duration(ms) * time.Millisecond
+		in.b.report(ex.Report{
+			Want: lang.Pick(fmt.Sprintf("a read of new orders that waits %s at most (Block: time.Second), so that a stopped consumer returns within %s", stopLimit, stopLimit),
+				fmt.Sprintf("최대 %s 기다리는 새 주문 읽기(Block: time.Second): 그래야 멈춘 consumer가 %s 안에 끝남", stopLimit, stopLimit)),
+			Got: lang.Pick(fmt.Sprintf("%s: it waits up to %s", ex.Show(cmd), block),
+				fmt.Sprintf("%s: 최대 %s 기다립니다", ex.Show(cmd), block)),
+			Hint: in.b.task.hint(4, fmt.Sprintf("a cancelled ctx does not interrupt a blocking read: a Ctrl-C waits for the BLOCK to run out, here %s. Keep Block: time.Second (%s at most), and check ctx.Err() after each read", block, stopLimit),
+				fmt.Sprintf("ctx를 취소해도 기다리는 읽기는 끊기지 않습니다. Ctrl-C를 눌러도 BLOCK이 끝날 때까지, 여기서는 %s 기다립니다. Block: time.Second(최대 %s)로 두고, 읽을 때마다 ctx.Err()를 확인하세요", block, stopLimit)),
+		})
+	}
+}
+
+// readsNew reports whether cmd reads new entries: one of its IDs is '>'.
+func readsNew(cmd redis.Cmder) bool {
+	for _, id := range ex.ReadIDs(cmd) {
+		if id == ">" {
+			return true
+		}
+	}
+	return false
 }

@@ -92,8 +92,8 @@ func TestCreateGroups(t *testing.T) {
 	ctx := context.Background()
 	env := ex.Start(t)
 	own := env.Client()
-	// While refuse is set, XGROUP CREATE on payment-events gets an error.
-	var refuse atomic.Bool
+	// While refuse (busyScript) is set, XGROUP CREATE on payment-events gets an error (BUSY).
+	var refuse, busyScript atomic.Bool
 	var mu sync.Mutex
 	touched := map[string]bool{} // the streams the learner's commands named
 	rdb := env.Learner(func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
@@ -105,8 +105,8 @@ func TestCreateGroups(t *testing.T) {
 		}
 		mu.Unlock()
 		for _, cmd := range cmds {
-			if refuse.Load() && cmd.Name() == "xgroup" && argsHave(cmd, payments) {
-				return failCmds(cmds, errInjected)
+			if refused := refusal(&refuse, &busyScript); refused != nil && cmd.Name() == "xgroup" && argsHave(cmd, payments) {
+				return failCmds(cmds, refused)
 			}
 		}
 		return send()
@@ -344,6 +344,20 @@ func TestCreateGroups(t *testing.T) {
 				`"BUSYGROUP"으로 시작하는 오류만 성공입니다. 다른 오류는 모두 반환하세요`)),
 		})
 	}
+	// A Redis busy running a long script answers BUSY: a word that BUSYGROUP
+	// starts with, and no group at all.
+	fresh()
+	busyScript.Store(true)
+	err = create()
+	busyScript.Store(false)
+	if err == nil {
+		ex.Fatal(t, ex.Report{
+			Want: lang.Pick("CreateGroups returns the error Redis gave for payment-events: "+errBusyScript.Error(), "Redis가 payment-events에 준 오류를 CreateGroups가 반환함: "+errBusyScript.Error()),
+			Got:  "nil\n" + state(),
+			Hint: groupsHint(5, lang.Pick(`"BUSY Redis is busy running a script" is no BUSYGROUP, and no group was created: match the whole word, strings.HasPrefix(err.Error(), "BUSYGROUP"), not "BUSY"`,
+				`"BUSY Redis is busy running a script"는 BUSYGROUP이 아니고, 그룹은 만들어지지 않았습니다. 단어 전체로 비교하세요: "BUSY"가 아니라 strings.HasPrefix(err.Error(), "BUSYGROUP")`)),
+		})
+	}
 }
 
 // notifyHint says what clause n of Notify's contract asks, then detail,
@@ -459,7 +473,10 @@ type notifySuite struct {
 	own  *redis.Client
 	p    *provider
 	want map[string]string // "mail o-1" -> the userId it must carry
-	ids  map[string]string // "mail o-1" -> the entry's ID, for the last one written
+	// spinReported is set once a read of new entries without BLOCK, or
+	// with a long one, is reported; ttlReported once a short TTL is.
+	spinReported, ttlReported atomic.Bool
+	ids                       map[string]string // "mail o-1" -> the entry's ID, for the last one written
 }
 
 // write adds an order (kind "mail") or a payment ("sms") for orderID, with
@@ -534,7 +551,7 @@ func (s *notifySuite) start(send func(Notification) error, faults ...ex.Fault) *
 			s.early(err)
 			return err
 		}
-	}, append([]ex.Fault{pendingPages}, faults...)...)
+	}, append([]ex.Fault{pendingPages, s.blockingReads, s.shortTTLs}, faults...)...)
 }
 
 // early reports a Notify that returned before its context was cancelled.
@@ -795,6 +812,13 @@ func TestNotify(t *testing.T) {
 	s.check(lang.Pick("25 orders and 25 payments came, their IDs in one millisecond (1000-0 to 1000-24); instance-1 had read the first 13 of each stream and crashed before acking them. It started again; then o-3's order and payment came.",
 		"주문 25개와 결제 25개가 왔고, ID는 모두 같은 밀리초입니다(1000-0에서 1000-24). instance-1은 stream마다 처음 13개를 읽고 ack하기 전에 죽었습니다. 그리고 다시 시작했고, o-3의 주문과 결제가 왔습니다."), held)
 
+	// 2b. A backlog on one stream only: instance-1 crashed holding 13
+	// payments and no order, then, another time, 13 orders and no payment.
+	// A read of "0" answers both streams, the empty one too: pending is
+	// done only when no stream of the reply holds an entry.
+	s.heldOnOneStream(payments, "sms", "o-2")
+	s.heldOnOneStream(orders, "mail", "o-25")
+
 	// 3. Failures that are not crashes: the provider refuses the mail for
 	// o-30 once; Redis answers the GET of the SMS for o-31 with an error
 	// once, and the XACK of the SMS for o-32 once.
@@ -1045,4 +1069,167 @@ func crashAtFirstAck(c *ex.Consumer) ex.Hook {
 		c.Crash()
 		return err
 	}
+}
+
+// heldOnOneStream writes 13 entries of kind to stream, with orderIds
+// prefix00 on, and has instance-1 read them all
+// and ack none, as a crashed run would: more pending entries than Count, all
+// on one stream, none on the other. Then it starts instance-1 again, and
+// checks that each was sent once.
+func (s *notifySuite) heldOnOneStream(stream, kind, prefix string) {
+	s.t.Helper()
+	ctx := context.Background()
+	held := map[string]bool{}
+	var names []string
+	for i := range 13 {
+		orderID := fmt.Sprintf("%s%02d", prefix, i)
+		s.write(kind, "*", orderID)
+		held[kind+" "+orderID] = true
+		names = append(names, kind+" "+orderID)
+	}
+	if err := s.own.XReadGroup(ctx, &redis.XReadGroupArgs{Group: group, Consumer: "instance-1", Streams: []string{stream, ">"}, Count: 13, Block: -1}).Err(); err != nil {
+		s.t.Fatal(err)
+	}
+	other := map[string]string{orders: payments, payments: orders}[stream]
+	story := lang.Pick(fmt.Sprintf("instance-1 had read 13 entries of %s (%s … %s) and crashed before acking them: more pending than Count, and none pending on %s. It started again.", stream, names[0], names[len(names)-1], other),
+		fmt.Sprintf("instance-1이 %s의 엔트리 13개(%s … %s)를 읽고 ack하기 전에 죽었습니다. Count보다 많은 pending이 있고, %s에는 pending이 없습니다. 그리고 다시 시작했습니다.", stream, names[0], names[len(names)-1], other))
+	c := s.start(s.p.send)
+	c.WaitIdle()
+	c.Stop()
+	var missing []string
+	for _, k := range names {
+		if s.p.count(k) == 0 {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		_, pendingText := s.pending()
+		ex.Fatal(s.t, ex.Report{
+			Want: lang.Pick("each notification of the entries held pending sent once, nothing pending", "pending으로 잡혀 있던 엔트리의 알림마다 한 번씩 보냄, pending 없음"),
+			Got:  story + "\n" + lang.Pick("sent:\n", "보낸 것:\n") + s.p.String() + "\n" + pendingText,
+			Hint: notifyHint(1, lang.Pick(fmt.Sprintf("Never sent: %s, though their entries were pending with instance-1 when it started. A read of \"0\" answers both streams, the empty one too: count the entries of every stream in the reply, not only streams[0]'s, and switch to \">\" only when there are none at all", strings.Join(missing, ", ")),
+				fmt.Sprintf("보내지 않은 알림: %s. instance-1이 시작할 때 그 엔트리들은 pending이었습니다. \"0\" 읽기는 빈 stream까지 두 stream을 모두 돌려줍니다. streams[0]만이 아니라 응답에 있는 모든 stream의 엔트리를 세고, 하나도 없을 때만 \">\"로 바꾸세요", strings.Join(missing, ", ")))),
+		})
+	}
+	s.check(story, held)
+}
+
+// longestBlock is the longest BLOCK a read of new entries may ask for: a
+// cancelled ctx does not interrupt a blocking read, so Notify stopped while
+// it waits returns only when its BLOCK runs out.
+const longestBlock = 2 * time.Second
+
+// blockingReads fails the test, once, when a read of new entries ('>')
+// carries no BLOCK: it answers at once on a quiet stream, and the loop spins,
+// sending reads as fast as Redis answers; or one longer than longestBlock,
+// which the test kit shortens, so that no wait would show it. (BLOCK 0,
+// which waits for ever, is the test kit's to refuse.)
+func (s *notifySuite) blockingReads(*ex.Consumer) ex.Hook {
+	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		for _, cmd := range cmds {
+			if cmd.Name() != "xreadgroup" || !readsNew(cmd) {
+				continue
+			}
+			i, ms := ex.BlockArg(cmd)
+			if block := time.Duration(ms) * time.Millisecond; i >= 0 && block > longestBlock && s.spinReported.CompareAndSwap(false, true) {
+				ex.Fail(s.t, ex.Report{
+					Want: lang.Pick(fmt.Sprintf("a read of new entries that waits %s at most (Block: time.Second), so that Notify returns soon once ctx is cancelled", longestBlock),
+						fmt.Sprintf("최대 %s 기다리는 새 엔트리 읽기(Block: time.Second): 그래야 ctx가 취소되면 Notify가 곧 끝남", longestBlock)),
+					Got: lang.Pick(fmt.Sprintf("%s: it waits up to %s", ex.Show(cmd), block), fmt.Sprintf("%s: 최대 %s 기다립니다", ex.Show(cmd), block)),
+					Hint: notifyHint(7, lang.Pick(fmt.Sprintf("A cancelled ctx does not interrupt a blocking read: a Ctrl-C waits for the BLOCK to run out, here %s. Keep Block: time.Second (%s at most)", block, longestBlock),
+						fmt.Sprintf("ctx를 취소해도 기다리는 읽기는 끊기지 않습니다. Ctrl-C를 눌러도 BLOCK이 끝날 때까지, 여기서는 %s 기다립니다. Block: time.Second(최대 %s)로 두세요", block, longestBlock))),
+				})
+			}
+			if i < 0 && s.spinReported.CompareAndSwap(false, true) {
+				ex.Fail(s.t, ex.Report{
+					Want: lang.Pick("a read of new entries that waits a while on a quiet stream (Block: time.Second)", "조용한 stream에서 잠시 기다리는 새 엔트리 읽기(Block: time.Second)"),
+					Got: lang.Pick(ex.Show(cmd)+": no BLOCK, so a quiet stream answers at once, and the loop spins, sending reads as fast as Redis answers",
+						ex.Show(cmd)+": BLOCK 인자가 없어서 조용한 stream도 곧바로 답하고, 반복문이 Redis가 답하는 만큼 빠르게 읽기를 보내며 헛돕니다"),
+					Hint: notifyHint(1, lang.Pick("Block is a time.Duration: Block: time.Second. A negative Block sends no BLOCK at all, and the read does not wait",
+						"Block 필드는 time.Duration 타입입니다. Block: time.Second로 쓰세요. 음수 Block은 BLOCK 인자를 아예 보내지 않아서, 읽기가 기다리지 않습니다")),
+				})
+			}
+		}
+		return send()
+	}
+}
+
+// errBusyScript is what Redis answers while a script runs too long: its
+// first word, BUSY, is also how BUSYGROUP starts.
+var errBusyScript = errors.New("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT. (an error injected by the test)")
+
+// refusal is the error TestCreateGroups gives XGROUP CREATE on
+// payment-events: errInjected while refuse is set, errBusyScript while busy
+// is, or none.
+func refusal(refuse, busy *atomic.Bool) error {
+	switch {
+	case refuse.Load():
+		return errInjected
+	case busy.Load():
+		return errBusyScript
+	}
+	return nil
+}
+
+// readsNew reports whether cmd reads new entries: one of its IDs is '>'.
+func readsNew(cmd redis.Cmder) bool {
+	for _, id := range ex.ReadIDs(cmd) {
+		if id == ">" {
+			return true
+		}
+	}
+	return false
+}
+
+// shortTTLs fails the test, once, when a SET (or SETEX, PSETEX) gives its
+// key a TTL far shorter than sentTTL. Its usual cause is a bare number:
+// rdb.Set(ctx, key, "sent", 604800) is 604800 ns, and go-redis sends PX 1.
+// Such a key is gone at once on a real Redis, while the embedded one keeps
+// it: the command says it in both.
+func (s *notifySuite) shortTTLs(*ex.Consumer) ex.Hook {
+	return func(ctx context.Context, cmds []redis.Cmder, send func() error) error {
+		for _, cmd := range cmds {
+			ttl, ok := setTTL(cmd)
+			if !ok || ttl >= sentTTL-time.Hour || !s.ttlReported.CompareAndSwap(false, true) {
+				continue
+			}
+			ex.Fail(s.t, ex.Report{
+				Want: lang.Pick(fmt.Sprintf("the key of a notification sent, set to \"sent\" for %s", sentTTL), fmt.Sprintf("보낸 알림의 키를 %s 동안 \"sent\"로 SET", sentTTL)),
+				Got:  lang.Pick(fmt.Sprintf("%s: a TTL of %s", ex.Show(cmd), ttl), fmt.Sprintf("%s: TTL %s", ex.Show(cmd), ttl)),
+				Hint: notifyHint(3, lang.Pick("SET's expiration is a time.Duration: rdb.Set(ctx, key, \"sent\", sentTTL). A bare number is nanoseconds: 604800 is under a millisecond, go-redis sends PX 1, and the key is gone at once, so a duplicate is sent again",
+					"SET의 만료 시간은 time.Duration 타입입니다: rdb.Set(ctx, key, \"sent\", sentTTL). 그냥 숫자는 나노초라서 604800은 1 ms도 안 되고, go-redis는 PX 1을 보내며, 키는 곧바로 사라져서 중복이 다시 나갑니다")),
+			})
+		}
+		return send()
+	}
+}
+
+// setTTL returns the TTL a SET, SETEX or PSETEX gives its key, if any.
+func setTTL(cmd redis.Cmder) (time.Duration, bool) {
+	args := cmd.Args()
+	num := func(i int) (int64, bool) {
+		if i >= len(args) {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(fmt.Sprint(args[i]), 10, 64)
+		return n, err == nil
+	}
+	switch cmd.Name() {
+	case "setex":
+		n, ok := num(2)
+		return time.Duration(n) * time.Second, ok
+	case "psetex":
+		n, ok := num(2)
+		return time.Duration(n) * time.Millisecond, ok
+	case "set":
+		for i := 3; i < len(args); i++ {
+			unit := map[string]time.Duration{"ex": time.Second, "px": time.Millisecond}[strings.ToLower(fmt.Sprint(args[i]))]
+			if unit == 0 {
+				continue
+			}
+			n, ok := num(i + 1)
+			return time.Duration(n) * unit, ok
+		}
+	}
+	return 0, false
 }
