@@ -469,8 +469,8 @@ func (b *bench) redisBenchmark(n, pipeline int) (float64, error) {
 // latencies are end-to-end times in milliseconds.
 type latencies []float64
 
-// notified matches the notification-service lines that end an order's path,
-// and paid payment-service's line for an order it paid.
+// notified matches the notification-service lines that end an order's path;
+// paid matches payment-service's line for an order it paid.
 var (
 	notified = regexp.MustCompile(`orderId: (\S+) \((mail|SMS) sent\)`)
 	paid     = regexp.MustCompile(`Created payment: \d+ +orderId: (\S+)`)
@@ -618,12 +618,12 @@ func (b *bench) endToEnd() (t timed, err error) {
 		t.fromSent = append(t.fromSent, done[id].Sub(sent[id]).Seconds()*1000)
 	}
 	t.stages = map[string]latencies{}
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1000 }
 	for id, at := range sent {
 		paidAt, ok := seen["payment"][id]
 		if !ok {
 			continue // no payment line ("Already paid"): no stage to split
 		}
-		ms := func(d time.Duration) float64 { return d.Seconds() * 1000 }
 		t.stages["to_mail"] = append(t.stages["to_mail"], ms(seen["mail"][id].Sub(at)))
 		t.stages["to_payment"] = append(t.stages["to_payment"], ms(paidAt.Sub(at)))
 		t.stages["payment_to_sms"] = append(t.stages["payment_to_sms"], ms(seen["SMS"][id].Sub(paidAt)))
